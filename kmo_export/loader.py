@@ -1,0 +1,823 @@
+"""Read a dataset file (YAML) into the model, with the file, field path and line in every error.
+
+Numbers never pass through float: YAML scalars are read as text and turned into Decimal.
+Tables may stand inline (``rows:``) or in a CSV or .xlsx file beside the dataset
+(``rows_file:``). Every problem found is collected; :class:`DatasetError` carries them all.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from .errors import DatasetError, Problem
+from .model import (
+    Answer,
+    Cell,
+    Column,
+    ColumnType,
+    CompanySizeUsage,
+    Dataset,
+    Enterprises,
+    KeyFigures,
+    NewMaximum,
+    Person,
+    Question,
+    Row,
+    Source,
+    Table,
+    Usage,
+)
+
+FORMAT_VERSION = 1
+#: Dataset file suffixes that ``build`` and ``check`` pick up in a directory.
+DATASET_SUFFIXES = (".yaml", ".yml")
+#: Limits of the formats we write (Excel: 15 significant digits, 32,767 characters a cell,
+#: 1,048,576 rows a sheet: one header and one total row besides the data).
+MAX_DIGITS = 15
+MAX_TEXT = 32_767
+MAX_ROWS = 1_048_576 - 2
+TOTAL_LABELS = ("eindtotaal", "totaal", "total", "grand total", "algemeen totaal")
+# Characters an XML 1.0 document cannot hold (tab, LF and CR are fine).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class _Missing:
+    pass
+
+
+MISSING: Any = _Missing()
+
+
+class _Reader:
+    """Walks the parsed YAML, tracking the field path; records problems instead of stopping."""
+
+    def __init__(self, file: str, lines: dict[str, int]) -> None:
+        self.file = file
+        self.lines = lines
+        self.problems: list[Problem] = []
+
+    def problem(self, path: str, message: str, line: int | None = None) -> None:
+        self.problems.append(Problem(self.file, message, path or None, line or self.line(path)))
+
+    def line(self, path: str) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
+        return None
+
+    def get(self, mapping: Any, key: str, path: str, required: bool = True) -> Any:
+        where = f"{path}.{key}" if path else key
+        if not isinstance(mapping, dict):
+            return MISSING
+        if key not in mapping or mapping[key] is None:
+            if required:
+                self.problem(where, "is missing", self.line(path))
+            return MISSING
+        return mapping[key]
+
+    def unknown(self, mapping: Any, allowed: set[str], path: str) -> None:
+        if isinstance(mapping, dict):
+            for key in mapping:
+                if key not in allowed:
+                    where = f"{path}.{key}" if path else str(key)
+                    self.problem(
+                        where, f"unknown field (expected one of: {', '.join(sorted(allowed))})"
+                    )
+
+    def text(self, mapping: Any, key: str, path: str, required: bool = True) -> str | None:
+        value = self.get(mapping, key, path, required)
+        if value is MISSING:
+            return None
+        return self.check_text(value, f"{path}.{key}" if path else key)
+
+    def check_text(self, value: Any, where: str) -> str | None:
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            self.problem(where, f"must be text, not {_kind(value)}")
+            return None
+        value = value.strip()
+        if not value:
+            self.problem(where, "is empty")
+            return None
+        bad = _XML_ILLEGAL.search(value)
+        if bad:
+            self.problem(
+                where,
+                f"holds control character U+{ord(bad.group()):04X}, which Word and Excel cannot store",
+            )
+            return None
+        if len(value) > MAX_TEXT:
+            self.problem(
+                where, f"is {len(value):,} characters long; Excel holds at most {MAX_TEXT:,}"
+            )
+            return None
+        return value
+
+    def paragraphs(
+        self, mapping: Any, key: str, path: str, required: bool = True
+    ) -> tuple[str, ...]:
+        value = self.get(mapping, key, path, required)
+        where = f"{path}.{key}" if path else key
+        if value is MISSING:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.problem(where, f"must be a list of paragraphs, not {_kind(value)}")
+            return ()
+        out = [self.check_text(p, f"{where}[{i}]") for i, p in enumerate(value)]
+        if not value and required:
+            self.problem(where, "is empty")
+        return tuple(p for p in out if p is not None)
+
+    def integer(
+        self, mapping: Any, key: str, path: str, minimum: int = 0, required: bool = True
+    ) -> int | None:
+        value = self.get(mapping, key, path, required)
+        if value is MISSING:
+            return None
+        where = f"{path}.{key}" if path else key
+        number = self.number(value, where)
+        if number is None:
+            return None
+        if number != number.to_integral_value():
+            self.problem(where, f"must be a whole number, not {number}")
+            return None
+        if number < minimum:
+            self.problem(where, f"must be at least {minimum}, not {number}")
+            return None
+        return int(number)
+
+    def decimal(
+        self,
+        mapping: Any,
+        key: str,
+        path: str,
+        decimals: int = 2,
+        required: bool = True,
+        positive: bool = False,
+    ) -> Decimal | None:
+        value = self.get(mapping, key, path, required)
+        if value is MISSING:
+            return None
+        where = f"{path}.{key}" if path else key
+        number = self.number(value, where)
+        if number is None:
+            return None
+        return self.check_amount(number, where, decimals, positive=positive)
+
+    def number(self, value: Any, where: str, line: int | None = None) -> Decimal | None:
+        if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+            self.problem(where, f"must be a number, not {_kind(value)}", line)
+            return None
+        try:
+            number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+        except InvalidOperation:
+            self.problem(where, f"must be a number, not {_quote(value)}", line)
+            return None
+        if not number.is_finite():
+            self.problem(where, f"must be a finite number, not {value}", line)
+            return None
+        if number and len(number.normalize().as_tuple().digits) > MAX_DIGITS:
+            self.problem(
+                where,
+                f"{value} has more than {MAX_DIGITS} significant digits, more than Excel can hold",
+                line,
+            )
+            return None
+        return number
+
+    def check_amount(
+        self,
+        number: Decimal,
+        where: str,
+        decimals: int,
+        line: int | None = None,
+        positive: bool = False,
+        allow_negative: bool = False,
+    ) -> Decimal | None:
+        if number < 0 and not allow_negative:
+            self.problem(where, f"must not be negative, not {number}", line)
+            return None
+        if positive and number == 0:
+            self.problem(where, "must be greater than 0", line)
+            return None
+        exponent = number.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > decimals and number != round(number, decimals):
+            self.problem(where, f"{number} has more than {decimals} decimals", line)
+            return None
+        return number
+
+    def date(self, mapping: Any, key: str, path: str, required: bool = True) -> dt.date | None:
+        value = self.get(mapping, key, path, required)
+        if value is MISSING:
+            return None
+        where = f"{path}.{key}" if path else key
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.problem(where, f"must be a date as YYYY-MM-DD, not {_quote(value)}")
+            return None
+
+    def seq(self, mapping: Any, key: str, path: str, required: bool = True) -> list[Any]:
+        value = self.get(mapping, key, path, required)
+        where = f"{path}.{key}" if path else key
+        if value is MISSING:
+            return []
+        if not isinstance(value, list):
+            self.problem(where, f"must be a list, not {_kind(value)}")
+            return []
+        return value
+
+    def mapping(self, value: Any, where: str) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.problem(where, f"must be a mapping of fields, not {_kind(value)}")
+            return None
+        return value
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text {_quote(value)}"
+    if isinstance(value, Decimal | int):
+        return f"the number {value}"
+    return type(value).__name__
+
+
+def _quote(value: Any) -> str:
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+# -- YAML -> plain values, with the line of every field ------------------------------------
+
+
+def _parse_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        root = yaml.compose(text, Loader=loader_class)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise DatasetError.single(file, f"invalid YAML: {what}", line=line) from None
+    lines: dict[str, int] = {}
+    problems: list[Problem] = []
+
+    def convert(node: Any, path: str) -> Any:
+        if path:
+            lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                where = f"{path}.{key}" if path else key
+                if key in out:
+                    problems.append(
+                        Problem(file, "appears twice", where, key_node.start_mark.line + 1)
+                    )
+                out[key] = convert(value_node, where)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [convert(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
+        tag, value = node.tag, node.value
+        if tag.endswith(":null"):
+            return None
+        if tag.endswith(":bool"):
+            return value.lower() in ("true", "yes", "on", "y")
+        if tag.endswith(":int"):
+            try:
+                return Decimal(int(value.replace("_", ""), 0))
+            except ValueError:
+                return value
+        if tag.endswith(":float"):
+            lowered = value.lower().lstrip("+-")
+            if lowered in (".nan", ".inf"):
+                return value  # reported as "must be a finite number"
+            try:
+                return Decimal(value.replace("_", ""))
+            except InvalidOperation:
+                return value
+        return value  # str, timestamp (parsed where a date is expected)
+
+    data = convert(root, "") if root is not None else None
+    if problems:
+        raise DatasetError(problems)
+    return data, lines
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text input (a BOM and CRLF line ends are accepted), or raise DatasetError."""
+    file = str(path)
+    if path.is_dir():
+        raise DatasetError.single(file, "is a directory, not a dataset file")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DatasetError.single(file, "no such file") from None
+    except OSError as exc:
+        raise DatasetError.single(file, f"cannot be read: {exc.strerror or exc}") from None
+    if not raw.strip():
+        raise DatasetError.single(file, "is empty")
+    if b"\x00" in raw:
+        raise DatasetError.single(file, "is binary, not a text file (it holds NUL bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DatasetError.single(
+            file, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8", line=line
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load(path: str | Path) -> Dataset:
+    """Read and validate the dataset at ``path``; raise DatasetError listing every problem."""
+    from .validate import validate
+
+    dataset = read_dataset(path)
+    validate(dataset)
+    return dataset
+
+
+def read_dataset(path: str | Path) -> Dataset:
+    """Read the dataset at ``path`` into the model, checking types and formats (not the rules)."""
+    path = Path(path)
+    file = str(path)
+    data, lines = _parse_yaml(read_text(path), file)
+    if not isinstance(data, dict):
+        raise DatasetError.single(
+            file, "must be a YAML mapping of fields (see README, Dataset format)", line=1
+        )
+    r = _Reader(file, lines)
+    r.unknown(data, TOP_LEVEL, "")
+    version = r.get(data, "format", "", required=False)
+    if version is not MISSING and version != FORMAT_VERSION:
+        r.problem(
+            "format", f"unsupported format {version!r}; this version reads format {FORMAT_VERSION}"
+        )
+    addressed = (
+        r.mapping(r.get(data, "addressed_to", ""), "addressed_to")
+        if "addressed_to" in data
+        else None
+    )
+    if addressed is None and "addressed_to" not in data:
+        r.problem("addressed_to", "is missing", 1)
+    person = (
+        Person(
+            name=r.text(addressed, "name", "addressed_to") or "",
+            title=r.text(addressed, "title", "addressed_to", required=False),
+        )
+        if addressed is not None
+        else Person("")
+    )
+    dataset = Dataset(
+        path=path,
+        number=r.integer(data, "number", "", minimum=1) or 0,
+        date=r.date(data, "date", "") or dt.date(1970, 1, 1),
+        asked_by=r.text(data, "asked_by", "") or "",
+        addressed_to=person,
+        subject=r.text(data, "subject", "") or "",
+        introduction=r.paragraphs(data, "introduction", "", required=False),
+        questions=tuple(_questions(r, data)),
+        answers=tuple(_answers(r, data, path)),
+        key_figures=_key_figures(r, data),
+        source=_source(r, data),
+    )
+    if r.problems:
+        raise DatasetError(r.problems)
+    return dataset
+
+
+TOP_LEVEL = {
+    "format",
+    "source",
+    "number",
+    "date",
+    "asked_by",
+    "addressed_to",
+    "subject",
+    "introduction",
+    "questions",
+    "answers",
+    "key_figures",
+}
+
+
+def _source(r: _Reader, data: dict[str, Any]) -> Source:
+    raw = r.get(data, "source", "", required=False)
+    if raw is MISSING or r.mapping(raw, "source") is None:
+        return Source()
+    r.unknown(raw, {"publisher", "text", "url"}, "source")
+    return Source(
+        publisher=r.text(raw, "publisher", "source", required=False),
+        text=r.text(raw, "text", "source", required=False),
+        url=r.text(raw, "url", "source", required=False),
+    )
+
+
+def _questions(r: _Reader, data: dict[str, Any]) -> list[Question]:
+    out = []
+    for i, raw in enumerate(r.seq(data, "questions", "")):
+        path = f"questions[{i}]"
+        if r.mapping(raw, path) is None:
+            continue
+        r.unknown(raw, {"number", "paragraphs"}, path)
+        out.append(
+            Question(
+                r.integer(raw, "number", path, minimum=1) or 0,
+                r.paragraphs(raw, "paragraphs", path),
+            )
+        )
+    if "questions" in data and not out and not r.problems:
+        r.problem("questions", "is empty: a dataset holds at least one question")
+    return out
+
+
+def _answers(r: _Reader, data: dict[str, Any], dataset_path: Path) -> list[Answer]:
+    out = []
+    for i, raw in enumerate(r.seq(data, "answers", "")):
+        path = f"answers[{i}]"
+        if r.mapping(raw, path) is None:
+            continue
+        r.unknown(raw, {"number", "paragraphs", "tables"}, path)
+        tables = []
+        for j, raw_table in enumerate(r.seq(raw, "tables", path, required=False)):
+            table = _table(r, raw_table, f"{path}.tables[{j}]", dataset_path)
+            if table is not None:
+                tables.append(table)
+        out.append(
+            Answer(
+                number=r.integer(raw, "number", path, minimum=1) or 0,
+                paragraphs=r.paragraphs(raw, "paragraphs", path, required=not tables),
+                tables=tuple(tables),
+            )
+        )
+    return out
+
+
+COLUMN_FIELDS = {"key", "label", "type", "unit", "decimals"}
+TABLE_FIELDS = {"id", "caption", "columns", "rows", "rows_file", "sheet", "total", "notes"}
+
+
+def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
+    if r.mapping(raw, path) is None:
+        return None
+    r.unknown(raw, TABLE_FIELDS, path)
+    columns = _columns(r, raw, path)
+    table_id = r.text(raw, "id", path) or ""
+    if table_id and not _KEY.match(table_id):
+        r.problem(
+            f"{path}.id", f"{table_id!r} must be letters, digits and _ (it names the Excel table)"
+        )
+    if not columns:
+        return None
+    has_rows, has_file = "rows" in raw, "rows_file" in raw
+    total_raw = r.get(raw, "total", path, required=False)
+    if has_rows == has_file:
+        r.problem(
+            path,
+            "needs either rows (inline) or rows_file (a CSV or .xlsx file), not both"
+            if has_rows
+            else "has no rows: give rows or rows_file",
+        )
+        return None
+    if has_rows:
+        rows = _inline_rows(r, r.seq(raw, "rows", path), f"{path}.rows", columns)
+        file_total: tuple[str, tuple[Cell, ...]] | None = None
+    else:
+        name = r.text(raw, "rows_file", path) or ""
+        sheet = r.text(raw, "sheet", path, required=False)
+        rows, file_total = _rows_from_file(
+            r, dataset_path.parent / name, f"{path}.rows_file", columns, sheet
+        )
+    total_label, reported = None, None
+    if total_raw is not MISSING and r.mapping(total_raw, f"{path}.total") is not None:
+        allowed = {"label"} | {c.key for c in columns[1:]}
+        r.unknown(total_raw, allowed, f"{path}.total")
+        total_label = r.text(total_raw, "label", f"{path}.total", required=False)
+        reported = tuple(
+            _cell(r, total_raw.get(c.key), c, f"{path}.total.{c.key}", None) for c in columns[1:]
+        )
+    elif file_total is not None:
+        total_label, reported = file_total
+    if not rows and has_rows:
+        r.problem(f"{path}.rows", "is empty: a table needs at least one row")
+    if len(rows) > MAX_ROWS:
+        r.problem(
+            f"{path}.rows",
+            f"has {len(rows):,} rows; an Excel sheet holds at most {MAX_ROWS:,} besides header and total",
+        )
+        return None
+    return Table(
+        id=table_id,
+        columns=columns,
+        rows=tuple(rows),
+        caption=r.text(raw, "caption", path, required=False),
+        total_label=total_label,
+        reported_total=reported,
+        notes=r.paragraphs(raw, "notes", path, required=False),
+    )
+
+
+def _columns(r: _Reader, raw: dict[str, Any], path: str) -> tuple[Column, ...]:
+    out: list[Column] = []
+    for i, col in enumerate(r.seq(raw, "columns", path)):
+        where = f"{path}.columns[{i}]"
+        if r.mapping(col, where) is None:
+            return ()
+        r.unknown(col, COLUMN_FIELDS, where)
+        key = r.text(col, "key", where) or ""
+        if key and not _KEY.match(key):
+            r.problem(f"{where}.key", f"{key!r} must be letters, digits and _")
+        label = r.text(col, "label", where) or key
+        type_text = r.text(col, "type", where, required=False) or ("label" if i == 0 else "number")
+        try:
+            kind = ColumnType(type_text)
+        except ValueError:
+            r.problem(
+                f"{where}.type",
+                f"unknown column type {type_text!r} (expected one of: {', '.join(t.value for t in ColumnType)})",
+            )
+            return ()
+        if (i == 0) != (kind is ColumnType.LABEL):
+            r.problem(
+                f"{where}.type",
+                "the first column, and only the first, is the label column (type: label)",
+            )
+            return ()
+        default_decimals = (
+            2 if kind is ColumnType.AMOUNT else 1 if kind is ColumnType.PERCENT else 0
+        )
+        decimals = r.integer(col, "decimals", where, required=False)
+        decimals = default_decimals if decimals is None else decimals
+        if kind is ColumnType.COUNT and decimals:
+            r.problem(f"{where}.decimals", "a count has no decimals")
+        out.append(
+            Column(key, label, kind, r.text(col, "unit", where, required=False), min(decimals, 10))
+        )
+    keys = [c.key for c in out]
+    for key in {k for k in keys if keys.count(k) > 1}:
+        r.problem(f"{path}.columns", f"column key {key!r} appears twice")
+    if out and len(out) < 2:
+        r.problem(f"{path}.columns", "a table needs a label column and at least one numeric column")
+        return ()
+    return tuple(out)
+
+
+def _cell(r: _Reader, value: Any, column: Column, where: str, line: int | None) -> Cell:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    number = r.number(value, where, line)
+    if number is None:
+        return None
+    if column.type is ColumnType.COUNT:
+        if number != number.to_integral_value():
+            r.problem(where, f"a count must be a whole number, not {number}", line)
+            return None
+        if number < 0:
+            r.problem(where, f"a count must not be negative, not {number}", line)
+            return None
+        return Decimal(int(number))
+    if column.type is ColumnType.AMOUNT:
+        return r.check_amount(number, where, column.decimals, line)
+    return r.check_amount(number, where, column.decimals + 4, line, allow_negative=True)
+
+
+def _inline_rows(
+    r: _Reader, raw_rows: list[Any], path: str, columns: tuple[Column, ...]
+) -> list[Row]:
+    out = []
+    label_key = columns[0].key
+    allowed = {c.key for c in columns} | {"level"}
+    for i, raw in enumerate(raw_rows):
+        where = f"{path}[{i}]"
+        line = r.line(where)
+        if isinstance(raw, list):  # [label, value, value, ...]
+            if len(raw) != len(columns):
+                r.problem(where, f"has {len(raw)} cells; the table has {len(columns)} columns")
+                continue
+            raw = dict(zip([c.key for c in columns], raw, strict=True))
+        if r.mapping(raw, where) is None:
+            continue
+        r.unknown(raw, allowed, where)
+        label = r.check_text(raw.get(label_key, ""), f"{where}.{label_key}")
+        values = tuple(_cell(r, raw.get(c.key), c, f"{where}.{c.key}", line) for c in columns[1:])
+        level = r.integer(raw, "level", where, required=False) or 0
+        if label is not None:
+            out.append(Row(label, values, level, line))
+    return out
+
+
+def _rows_from_file(
+    r: _Reader, file: Path, where: str, columns: tuple[Column, ...], sheet: str | None
+) -> tuple[list[Row], tuple[str, tuple[Cell, ...]] | None]:
+    if not file.is_file():
+        r.problem(
+            where,
+            f"table file {str(file)!r} not found"
+            if not file.exists()
+            else f"{str(file)!r} is not a file",
+        )
+        return [], None
+    if file.suffix.lower() == ".csv":
+        grid = _csv_grid(r, file, where)
+    elif file.suffix.lower() in (".xlsx", ".xlsm"):
+        grid = _xlsx_grid(r, file, where, sheet)
+    else:
+        r.problem(where, f"table file {file.name!r} must be .csv or .xlsx")
+        return [], None
+    if grid is None:
+        return [], None
+    sub = _Reader(str(file), {})
+    if not grid:
+        r.problem(where, f"table file {file.name!r} is empty")
+        return [], None
+    header = [str(h).strip() if h is not None else "" for h in grid[0][1]]
+    index = _header_index(sub, header, columns, grid[0][0])
+    if index is None:
+        r.problems.extend(sub.problems)
+        return [], None
+    rows: list[Row] = []
+    total: tuple[str, tuple[Cell, ...]] | None = None
+    body = [
+        (n, cells) for n, cells in grid[1:] if any(str(c).strip() for c in cells if c is not None)
+    ]
+    for k, (line, cells) in enumerate(body):
+        cells = list(cells) + [None] * (len(header) - len(cells))
+        label = sub.check_text(
+            cells[index[0]] if cells[index[0]] is not None else "",
+            f"row {k + 1}, column {columns[0].label!r}",
+        )
+        values = tuple(
+            _cell(sub, _plain_number(cells[j]), c, f"row {k + 1}, column {c.label!r}", line)
+            for j, c in zip(index[1:], columns[1:], strict=True)
+        )
+        if label is None:
+            continue
+        if k == len(body) - 1 and label.lower() in TOTAL_LABELS:
+            total = (label, values)
+        else:
+            rows.append(Row(label, values, 0, line))
+    if not rows and not sub.problems:
+        sub.problem("", "holds no rows")
+    r.problems.extend(sub.problems)
+    return rows, total
+
+
+def _header_index(
+    r: _Reader, header: list[str], columns: tuple[Column, ...], line: int
+) -> list[int] | None:
+    found = []
+    lowered = [h.lower() for h in header]
+    for c in columns:
+        for name in (c.key.lower(), c.label.lower()):
+            if name in lowered:
+                found.append(lowered.index(name))
+                break
+        else:
+            r.problem(
+                "header", f"no column {c.key!r} or {c.label!r} (header: {', '.join(header)})", line
+            )
+            return None
+    return found
+
+
+def _plain_number(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return value
+
+
+def _csv_grid(r: _Reader, file: Path, where: str) -> list[tuple[int, list[Any]]] | None:
+    try:
+        text = read_text(file)
+    except DatasetError as exc:
+        r.problems.extend(exc.problems)
+        return None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    convert: Callable[[str], Any] = _belgian_number if delimiter == ";" else (lambda s: s)
+    grid = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for cells in reader:
+            grid.append((reader.line_num, cells))
+    except csv.Error as exc:
+        r.problems.append(Problem(str(file), f"invalid CSV: {exc}", None, reader.line_num))
+        return None
+    return [(n, [cells[0], *[convert(c) for c in cells[1:]]] if cells else []) for n, cells in grid]
+
+
+def _belgian_number(text: str) -> str:
+    # "7.029.304,65" -> "7029304.65" (the CSV a Dutch-language Excel writes, ';'-separated)
+    s = text.strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
+    return s.replace(".", "").replace(",", ".") if re.fullmatch(r"-?[\d.]*(,\d+)?", s) else text
+
+
+def _xlsx_grid(
+    r: _Reader, file: Path, where: str, sheet: str | None
+) -> list[tuple[int, list[Any]]] | None:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        r.problems.append(Problem(str(file), f"is not a readable .xlsx workbook ({exc})"))
+        return None
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            r.problem(
+                where,
+                f"sheet {sheet!r} not in {file.name!r} (sheets: {', '.join(workbook.sheetnames)})",
+            )
+            return None
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        return [(i + 1, list(row)) for i, row in enumerate(worksheet.iter_rows(values_only=True))]
+    finally:
+        workbook.close()
+
+
+def _key_figures(r: _Reader, data: dict[str, Any]) -> KeyFigures:
+    raw = r.get(data, "key_figures", "", required=False)
+    if raw is MISSING or r.mapping(raw, "key_figures") is None:
+        return KeyFigures()
+    r.unknown(raw, {"enterprises", "usage"}, "key_figures")
+    enterprises = None
+    ent = r.get(raw, "enterprises", "key_figures", required=False)
+    if ent is not MISSING and r.mapping(ent, "key_figures.enterprises") is not None:
+        p = "key_figures.enterprises"
+        r.unknown(ent, {"answer", "year", "count"}, p)
+        enterprises = Enterprises(
+            answer=r.integer(ent, "answer", p, minimum=1) or 0,
+            year=r.integer(ent, "year", p, minimum=1900) or 0,
+            count=r.integer(ent, "count", p) or 0,
+        )
+    usage = None
+    use = r.get(raw, "usage", "key_figures", required=False)
+    if use is not MISSING and r.mapping(use, "key_figures.usage") is not None:
+        p = "key_figures.usage"
+        r.unknown(use, {"answer", "year", "sizes", "new_maximum"}, p)
+        sizes = []
+        for i, size in enumerate(r.seq(use, "sizes", p)):
+            sp = f"{p}.sizes[{i}]"
+            if r.mapping(size, sp) is None:
+                continue
+            r.unknown(
+                size, {"key", "label", "maximum", "average_granted", "stated_use_percent"}, sp
+            )
+            sizes.append(
+                CompanySizeUsage(
+                    key=r.text(size, "key", sp) or "",
+                    label=r.text(size, "label", sp) or "",
+                    maximum=r.decimal(size, "maximum", sp, positive=True) or Decimal(1),
+                    average_granted=r.decimal(size, "average_granted", sp) or Decimal(0),
+                    stated_use_percent=r.decimal(
+                        size, "stated_use_percent", sp, decimals=4, required=False
+                    ),
+                )
+            )
+        new_max = None
+        nm = r.get(use, "new_maximum", p, required=False)
+        if nm is not MISSING and r.mapping(nm, f"{p}.new_maximum") is not None:
+            r.unknown(nm, {"since", "amount"}, f"{p}.new_maximum")
+            new_max = NewMaximum(
+                since=r.date(nm, "since", f"{p}.new_maximum") or dt.date(1970, 1, 1),
+                amount=r.decimal(nm, "amount", f"{p}.new_maximum", positive=True) or Decimal(0),
+            )
+        usage = Usage(
+            answer=r.integer(use, "answer", p, minimum=1) or 0,
+            year=r.integer(use, "year", p, minimum=1900) or 0,
+            sizes=tuple(sizes),
+            new_maximum=new_max,
+        )
+    return KeyFigures(enterprises, usage)
+
+
+def bundled_dataset() -> Path:
+    """The dataset that ships with kmo-export (written question nr. 835 of 2020)."""
+    from .resources import data_dir
+
+    return data_dir() / "kmo-portefeuille-2019.yaml"
