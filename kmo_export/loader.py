@@ -180,6 +180,9 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
             self.problem(where, f"must be a number, not {_kind(value)}", line)
             return None
+        if isinstance(value, str) and value.strip().lower().lstrip("+-") in (".nan", ".inf", "nan", "inf", "infinity"):
+            self.problem(where, f"must be a finite number, not {value.strip()}", line)
+            return None
         try:
             number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
         except InvalidOperation:
