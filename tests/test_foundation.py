@@ -212,3 +212,13 @@ def test_catalogues_have_the_same_keys():
     catalogues = {lang: keys(labels(lang)._entries) for lang in languages()}
     assert set(catalogues) >= {"nl", "en"}
     assert catalogues["nl"] == catalogues["en"]
+
+
+def test_readme_example_is_a_valid_dataset(tmp_path):
+    readme = (BUNDLED.parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("An example (abridged", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    dataset = load(path)
+    table = dataset.answer(4).tables[0]
+    assert table.computed_totals == table.reported_total == (Decimal(48215), Decimal("12971812.02"))
