@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import OutputError, Problem
+from .errors import KmoExportError, OutputError, Problem
 from .loader import read_dataset
 from .model import Report
 from .output import WrittenFile, atomic_write
@@ -36,19 +37,46 @@ class BuildResult:
 
 
 def output_paths(dataset: Path, options: BuildOptions) -> dict[str, Path]:
-    """Where the outputs of ``dataset`` go: ``<output_dir>/<dataset stem>.<format>``."""
+    """Where the outputs of ``dataset`` go: ``<output_dir>/<dataset stem>.<format>``.
+
+    Raise OutputError for a name that would not stay a plain, visible file inside the output
+    folder on every system and in a CI artifact (``..``, a leading dot, a control character or
+    one of ``<>:"|?*\\``).
+    """
     stem = dataset.stem
-    if not stem or stem.startswith(".") or "/" in stem or "\\" in stem:
-        raise OutputError(f"{dataset}: the file name gives no usable output name")
+    problem = _name_problem(stem)
+    if problem:
+        raise OutputError(
+            f"{dataset}: the file name gives no usable output name (it {problem}); rename the file"
+        )
     return {fmt: options.output_dir / f"{stem}.{fmt}" for fmt in options.formats}
+
+
+# Characters an output name may not hold: path separators, control characters, and what
+# Windows, macOS and CI artifact uploads refuse in a file name.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\<>:"|?*]')
+
+
+# What is wrong with an output name (the dataset's stem), or None.
+def _name_problem(stem: str) -> str | None:
+    bad = _UNSAFE.search(stem)
+    if bad:
+        return f"holds the character {bad.group()!r}"
+    if not stem:
+        return "is empty"
+    if stem.startswith("."):
+        return "starts with a dot"
+    if stem.endswith((" ", ".")):
+        return "ends with a space or a dot"
+    return None
 
 
 def build(dataset_path: Path, options: BuildOptions) -> BuildResult:
     """Load, validate and render one dataset; raise KmoExportError before writing if it is bad."""
+    paths = output_paths(dataset_path, options)
     dataset = read_dataset(dataset_path)
     warnings = validate(dataset, allow_inconsistent=options.allow_inconsistent)
     report = Report(dataset, options.language, options.top_n, options.allow_inconsistent)
-    paths = output_paths(dataset_path, options)
     result = BuildResult(dataset_path, warnings=warnings)
     template = None
     if "docx" in paths or "pdf" in paths:
@@ -84,26 +112,60 @@ def check(dataset_path: Path) -> None:
     validate(read_dataset(dataset_path))
 
 
+class NoMatchError(KmoExportError):
+    """A folder or glob pattern given as input holds no dataset file."""
+
+
 def expand_inputs(inputs: Sequence[str]) -> list[Path]:
-    """Files, folders (every dataset file in them) and glob patterns, as a sorted list of files."""
+    """Files, folders and glob patterns as one sorted, duplicate-free list of dataset files.
+
+    * a folder gives every ``.yaml``/``.yml`` file directly in it (not in subfolders; use a
+      pattern such as ``data/**/*.yaml`` for those); hidden files are skipped;
+    * a glob pattern (``*``, ``?``, ``[...]``, ``**`` for any depth) gives the dataset files it
+      matches;
+    * a file is taken as it is, whatever its suffix; a missing one is reported when it is read.
+
+    The same file reached twice (also through a symlink or another spelling) counts once.
+    The order is by path, character by character, so it is the same on every machine and
+    shards cut from it agree. Raise NoMatchError for a folder or pattern with no dataset file.
+    """
     import glob
 
     from .loader import DATASET_SUFFIXES
+
+    def is_dataset(path: Path) -> bool:
+        return (
+            path.suffix.lower() in DATASET_SUFFIXES
+            and not path.name.startswith(".")
+            and path.is_file()
+        )
 
     found: list[Path] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found += [
-                p
-                for p in sorted(path.iterdir())
-                if p.suffix.lower() in DATASET_SUFFIXES and p.is_file()
-            ]
-        elif any(ch in item for ch in "*?[") and not path.exists():
-            found += [Path(p) for p in sorted(glob.glob(item, recursive=True))]
+            matches = sorted(p for p in path.iterdir() if is_dataset(p))
+            if not matches:
+                raise NoMatchError(
+                    f"{item}: the folder holds no dataset file ({', '.join(DATASET_SUFFIXES)})"
+                )
+        elif glob.has_magic(item) and not path.exists():
+            matches = [Path(p) for p in glob.glob(item, recursive=True) if is_dataset(Path(p))]
+            if not matches:
+                raise NoMatchError(f"{item}: the pattern matches no dataset file")
         else:
-            found.append(path)  # missing files are reported when they are read
+            matches = [path]
+        found += matches
     unique: dict[str, Path] = {}
     for path in found:
-        unique.setdefault(str(path.resolve()), path)
-    return sorted(unique.values(), key=lambda p: str(p))
+        unique.setdefault(_identity(path), path)
+    return sorted(unique.values(), key=lambda p: p.as_posix())
+
+
+# The same file under every spelling: resolved path, or device and inode where it exists.
+def _identity(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return str(path.resolve())
+    return f"{stat.st_dev}:{stat.st_ino}"
