@@ -1,27 +1,202 @@
-"""The finance workbook (.xlsx). Entry point: :func:`render_xlsx`."""
+"""The finance workbook (.xlsx). Entry point: :func:`render_xlsx`.
+
+This module is the packager: it alone knows which sheets there are, in which order and under
+which names. Each part of the output has its own module:
+
+* :mod:`.cover` - "Over deze cijfers": title, the source in full, contents, notes;
+* :mod:`.table_sheet` - one sheet per table of an answer (formulas, totals, reconciliation);
+* :mod:`.usage` - "Benutting", when the dataset has usage figures;
+* :mod:`.key_figures` - "Kerncijfers", when the dataset has the number of enterprises;
+* :mod:`.charts` - the charts sheet and the sheet of series behind it;
+* :mod:`.style` - ``templates/workbook-style.toml`` and the cell formats.
+
+Big tables are streamed (XlsxWriter ``constant_memory``, switched on for their sheet only),
+so a table of a million rows is written with little memory.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..model import Report
 
 
 def render_xlsx(report: Report, path: Path) -> None:
-    """Write the workbook for ``report`` to ``path`` (minimal placeholder until issue 3 lands)."""
-    import xlsxwriter
+    """Write the workbook for ``report`` to ``path``."""
+    from ..labels import labels as catalogue
+    from . import charts, cover, key_figures, table_sheet, usage
+    from .context import Context
+    from .names import header_text, join, long_date, safe_sheet_name
+    from .style import Formats, is_million, load_style
 
-    workbook = xlsxwriter.Workbook(
+    style = load_style()
+    labels = catalogue(report.language)
+    dataset = report.dataset
+    workbook = _workbook_class()(
         str(path), {"strings_to_formulas": False, "strings_to_urls": False}
     )
-    workbook.set_properties({"title": report.dataset.subject, "created": report.created})
-    for _, table in report.dataset.tables:
-        sheet = workbook.add_worksheet(table.id[:31])
-        for c, column in enumerate(table.columns):
-            sheet.write_string(0, c, column.label)
-        for r, row in enumerate(table.rows, start=1):
-            sheet.write_string(r, 0, row.label)
-            for c, value in enumerate(row.values, start=1):
-                if value is not None:
-                    sheet.write_number(r, c, float(value))
+    workbook.language = labels["language_tag"]
+    date = long_date(dataset.date, labels)
+    workbook.set_properties(
+        {
+            "title": labels.get("workbook.properties.title", subject=dataset.subject),
+            "subject": labels.get(
+                "workbook.properties.subject", number=dataset.number, date=date
+            ),
+            "author": labels["workbook.properties.author"],
+            "keywords": labels.get(
+                "workbook.properties.keywords", number=dataset.number, subject=dataset.subject
+            ),
+            "comments": labels.get("workbook.properties.comments", number=dataset.number),
+            "created": report.created,
+        }
+    )
+    ctx = Context(report, labels, style, Formats(workbook, style))
+
+    # The plan: every sheet's name, and every table's layout, before anything is written.
+    taken: set[str] = set()
+    cover_name = safe_sheet_name(labels["workbook.sheets.cover"], taken)
+    big_rows = style["layout"]["big_table_rows"]
+    layouts = []
+    for answer, table in dataset.tables:
+        label = header_text(table.label_column.label)
+        wanted = labels.get("workbook.sheets.table", label=label[:1].lower() + label[1:])
+        name = safe_sheet_name(wanted, taken)
+        layouts.append(table_sheet.plan(ctx, answer, table, name, big_rows))
+    figures = dataset.key_figures
+    usage_layout = (
+        usage.UsageLayout(safe_sheet_name(labels["workbook.sheets.usage"], taken), figures.usage)
+        if figures.usage is not None
+        else None
+    )
+    key_name = (
+        safe_sheet_name(labels["workbook.sheets.key_figures"], taken)
+        if figures.enterprises is not None
+        else None
+    )
+    blocks = charts.plan(layouts, report.top_n)
+    has_charts = bool(blocks) or usage_layout is not None
+    charts_name = safe_sheet_name(labels["workbook.sheets.charts"], taken) if has_charts else None
+    data_name = safe_sheet_name(labels["workbook.sheets.chart_data"], taken) if blocks else None
+
+    contents = [
+        (
+            layout.sheet,
+            labels.get("workbook.cover.sheet_table", answer=layout.answer.number, title=layout.title),
+        )
+        for layout in layouts
+    ]
+    if usage_layout is not None:
+        contents.append((usage_layout.sheet, labels["workbook.cover.sheet_usage"]))
+    if key_name is not None:
+        contents.append((key_name, labels["workbook.cover.sheet_key_figures"]))
+    if charts_name is not None:
+        contents.append((charts_name, labels.get("workbook.cover.sheet_charts", n=report.top_n)))
+    if data_name is not None:
+        contents.append((data_name, labels["workbook.cover.sheet_chart_data"]))
+
+    notes = []
+    if figures.usage is not None and figures.usage.new_maximum is not None:
+        new = figures.usage.new_maximum
+        notes.append(
+            labels.get(
+                "workbook.cover.note_new_maximum",
+                date=long_date(new.since, labels),
+                amount=_number(new.amount, labels),
+                answer=figures.usage.answer,
+            )
+        )
+    if figures.enterprises is not None:
+        e = figures.enterprises
+        notes.append(
+            labels.get(
+                "workbook.cover.note_projects",
+                year=e.year,
+                enterprises=_number(e.count, labels),
+                answer=e.answer,
+            )
+        )
+    amounts = [c for _, t in dataset.tables for c in t.value_columns if c.type == "amount"]
+    if any(not is_million(c) for c in amounts) or figures.usage is not None:
+        notes.append(labels["workbook.cover.note_euro"])
+    if any(is_million(c) for c in amounts):
+        notes.append(labels["workbook.cover.note_euro_million"])
+    notes.append(labels["workbook.cover.note_formulas"])
+    inconsistent = [layout.sheet for layout in layouts if layout.table.discrepancies()]
+    if inconsistent:
+        notes.append(
+            labels.get("workbook.cover.note_inconsistent", tables=join(inconsistent, labels))
+        )
+
+    # The sheets, in order.
+    cover.write(ctx, workbook.add_worksheet(cover_name), contents, notes)
+    for layout in layouts:
+        table_sheet.write(ctx, _add_sheet(workbook, layout.sheet, stream=layout.big), layout)
+    if usage_layout is not None:
+        usage.write(ctx, workbook.add_worksheet(usage_layout.sheet), usage_layout)
+    if key_name is not None:
+        first = next((layout for layout in layouts if layout.table.value_columns), None)
+        key_figures.write(ctx, workbook.add_worksheet(key_name), figures, first)
+    if charts_name is not None:
+        charts_sheet = workbook.add_worksheet(charts_name)
+        if data_name is not None:
+            charts.write_data(ctx, workbook.add_worksheet(data_name), blocks)
+        charts.write_charts(ctx, workbook, charts_sheet, data_name or "", blocks, usage_layout)
     workbook.close()
+
+
+# A whole number in running text (nl 69.215, en 69,215).
+def _number(value: Any, labels: Any) -> str:
+    from .names import number_text
+
+    return number_text(value, labels)
+
+
+# A worksheet; ``stream``: written row by row to a temporary file (constant_memory) for big tables.
+def _add_sheet(workbook: Any, name: str, stream: bool) -> Any:
+    # XlsxWriter reads the workbook's constant_memory flag when it creates a worksheet: setting it
+    # for one sheet streams that sheet only, and the other sheets keep their Excel tables.
+    workbook.constant_memory = stream
+    try:
+        return workbook.add_worksheet(name)
+    finally:
+        workbook.constant_memory = False
+
+
+_WORKBOOK_CLASS: Any = None
+
+
+# XlsxWriter's Workbook, with dc:language (e.g. nl-BE) added to the core document properties.
+def _workbook_class() -> Any:
+    global _WORKBOOK_CLASS
+    if _WORKBOOK_CLASS is not None:
+        return _WORKBOOK_CLASS
+    from xlsxwriter.core import Core
+    from xlsxwriter.packager import Packager
+    from xlsxwriter.workbook import Workbook
+
+    class _Core(Core):
+        language = ""
+
+        def _write_cp_content_status(self) -> None:
+            super()._write_cp_content_status()
+            if self.language:
+                self._xml_data_element("dc:language", self.language)
+
+    class _Packager(Packager):
+        def _write_core_file(self) -> None:
+            core = _Core()
+            core.language = getattr(self.workbook, "language", "")
+            core._set_properties(self.workbook.doc_properties)
+            core._set_xml_writer(self._filename("docProps/core.xml"))
+            core._assemble_xml_file()
+
+    class _Workbook(Workbook):
+        language = ""
+
+        def _get_packager(self) -> Any:
+            return _Packager()
+
+    _WORKBOOK_CLASS = _Workbook
+    return _WORKBOOK_CLASS

@@ -1,0 +1,89 @@
+"""Safe sheet and table names, cell references and text helpers shared by the sheet writers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from xlsxwriter.utility import xl_col_to_name
+
+from ..labels import Labels
+
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+_SPACES = re.compile(r"\s+")
+MAX_SHEET_NAME = 31
+
+
+def safe_sheet_name(text: str, taken: set[str]) -> str:
+    """``text`` as a sheet name Excel accepts: no []:*?/\\, at most 31 characters, unique, not 'History'."""
+    name = _SPACES.sub(" ", _SHEET_BAD.sub(" ", text)).strip().strip("'").strip() or "Blad"
+    name = name[:MAX_SHEET_NAME].rstrip().rstrip("'") or "Blad"
+    candidate, n = name, 1
+    while candidate.casefold() in taken or candidate.casefold() == "history":
+        n += 1
+        suffix = f" ({n})"
+        candidate = name[: MAX_SHEET_NAME - len(suffix)].rstrip().rstrip("'") + suffix
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def quote_sheet(name: str) -> str:
+    """The sheet name as formulas write it: ``'Per thema'`` (apostrophes doubled)."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+def col(index: int) -> str:
+    """Column letters of a 0-based column index."""
+    return xl_col_to_name(index)
+
+
+def ref(row: int, column: int, absolute: bool = False) -> str:
+    """A1 reference of a 0-based cell; ``$A$1`` when ``absolute``."""
+    if absolute:
+        return f"${xl_col_to_name(column)}${row + 1}"
+    return f"{xl_col_to_name(column)}{row + 1}"
+
+
+def area(first_row: int, last_row: int, column: int) -> str:
+    """Absolute reference of one column's cells from ``first_row`` to ``last_row``."""
+    letters = xl_col_to_name(column)
+    return f"${letters}${first_row + 1}:${letters}${last_row + 1}"
+
+
+def formula_text(text: str) -> str:
+    """``text`` as a string literal inside a formula."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def header_text(text: str) -> str:
+    """A column label as a table header: one line, no control characters."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def lower_first(text: str) -> str:
+    """``Aantal projecten`` -> ``aantal projecten`` inside a sentence (acronyms stay: ``IT``)."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def long_date(day: dt.date, labels: Labels) -> str:
+    """``24 september 2020`` / ``24 September 2020``."""
+    months = labels.section("workbook")["months"]
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def number_text(value: Decimal | int, labels: Labels, decimals: int = 0) -> str:
+    """A number in running text: ``7.500`` (nl), ``7,500`` (en)."""
+    text = f"{Decimal(value):,.{decimals}f}"
+    if labels.locale.startswith("nl"):
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def join(items: list[str], labels: Labels) -> str:
+    """``a, b en c`` / ``a, b and c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {labels['workbook.and']} " + items[-1]

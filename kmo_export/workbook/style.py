@@ -1,0 +1,113 @@
+"""House style of the workbook: ``templates/workbook-style.toml`` and the cell formats made from it."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from typing import Any
+
+from ..model import Column, ColumnType
+from ..resources import templates_dir
+
+STYLE_FILE = "workbook-style.toml"
+
+
+@cache
+def load_style() -> dict[str, Any]:
+    """The parsed style file (read once per process)."""
+    with (templates_dir() / STYLE_FILE).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def number_format(style: dict[str, Any], column: Column) -> str:
+    """The number format code of a value column of the dataset."""
+    codes = style["number_formats"]
+    decimals = "." + "0" * column.decimals if column.decimals else ""
+    if column.type is ColumnType.COUNT:
+        return codes["count"]
+    if column.type is ColumnType.AMOUNT:
+        unit = (column.unit or "EUR").replace(" ", "").lower()
+        code = codes["euro_million"] if "million" in unit or "mln" in unit else codes["euro"]
+        return code.format(decimals=decimals)
+    if column.type is ColumnType.PERCENT:
+        return codes["percent_value"].format(decimals=decimals)
+    return codes["number"].format(decimals=decimals)
+
+
+def is_million(column: Column) -> bool:
+    """Whether an amount column is in millions of euro."""
+    unit = (column.unit or "").replace(" ", "").lower()
+    return column.type is ColumnType.AMOUNT and ("million" in unit or "mln" in unit)
+
+
+class Formats:
+    """Cell formats of one workbook, made on first use and shared (XlsxWriter wants few formats)."""
+
+    def __init__(self, workbook: Any, style: dict[str, Any]) -> None:
+        self._workbook = workbook
+        self.style = style
+        self._made: dict[tuple[tuple[str, Any], ...], Any] = {}
+        fonts, colours = style["fonts"], style["colours"]
+        self._base = {"font_name": fonts["name"], "font_size": fonts["size"]}
+        self.colours = colours
+        self.fonts = fonts
+
+    def get(self, **properties: Any) -> Any:
+        """The format with ``properties`` (XlsxWriter names) on top of the house font."""
+        key = tuple(sorted(properties.items()))
+        made = self._made.get(key)
+        if made is None:
+            made = self._workbook.add_format({**self._base, **properties})
+            self._made[key] = made
+        return made
+
+    # -- the formats the sheets use --
+
+    def title(self) -> Any:
+        return self.get(bold=True, font_size=self.fonts["title_size"], font_color=self.colours["title"])
+
+    def heading(self) -> Any:
+        return self.get(bold=True, font_size=self.fonts["heading_size"], font_color=self.colours["title"])
+
+    def note(self, wrap: bool = False) -> Any:
+        return self.get(font_color=self.colours["note_font"], text_wrap=wrap, valign="top")
+
+    def text(self, wrap: bool = False, bold: bool = False) -> Any:
+        return self.get(text_wrap=wrap, valign="top", bold=bold)
+
+    def link(self) -> Any:
+        return self.get(font_color=self.colours["link_font"], underline=1, valign="top")
+
+    def header(self) -> Any:
+        return self.get(
+            bold=True,
+            text_wrap=True,
+            valign="bottom",
+            bg_color=self.colours["header_fill"],
+            font_color=self.colours["header_font"],
+            border=1,
+            border_color=self.colours["border"],
+        )
+
+    def label(self, level: int = 0) -> Any:
+        return self.get(indent=level) if level else self.get()
+
+    def value(self, code: str) -> Any:
+        return self.get(num_format=code)
+
+    def total_label(self) -> Any:
+        return self.get(bold=True, bg_color=self.colours["total_fill"], top=1)
+
+    def total(self, code: str | None) -> Any:
+        if code is None:
+            return self.get(bold=True, bg_color=self.colours["total_fill"], top=1)
+        return self.get(bold=True, bg_color=self.colours["total_fill"], top=1, num_format=code)
+
+    def status(self) -> Any:
+        return self.get(bold=True, align="center")
+
+    def ok(self) -> Any:
+        return self.get(bg_color=self.colours["ok_fill"], font_color=self.colours["ok_font"])
+
+    def bad(self) -> Any:
+        return self.get(bg_color=self.colours["bad_fill"], font_color=self.colours["bad_font"])
