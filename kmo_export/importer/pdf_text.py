@@ -1,0 +1,37 @@
+"""Text of a PDF (pypdf), pages separated by form feeds, for the same parser as a text file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ImportTextError
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page of the PDF at ``path``, joined with form feeds."""
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception:
+                raise ImportTextError(
+                    f"{path}: the PDF is encrypted; save an unprotected copy"
+                ) from None
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except ImportTextError:
+        raise
+    except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
+        raise ImportTextError(f"{path}: not a readable PDF ({exc})") from None
+    text = "\f".join(page.replace("\r\n", "\n").replace("\r", "\n") for page in pages)
+    if not text.replace("\f", "").strip():
+        raise ImportTextError(
+            f"{path}: the PDF holds no text (a scanned image?); import its text instead"
+        )
+    return text

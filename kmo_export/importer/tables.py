@@ -1,0 +1,839 @@
+"""Tables inside an answer: where they stand, their header, their rows, types and totals.
+
+The published text has lost the table grid. A table is recognised as a run of lines that end
+in figures; its rows are rebuilt from a stream of labels and figures, whichever way the text
+extraction laid them out (a row per line, a cell per line, labels wrapped onto the next line,
+page breaks inside). The number of numeric columns is the one that explains the lines best.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..loader import TOTAL_LABELS
+from .numbers import EMPTY_MARKS, EURO, PERCENT, Number, parse_number
+from .text import Line, Source, is_break, join_lines
+
+_CAPTION = re.compile(
+    r"^(tabel|table|overzicht|figuur|grafiek)\s+[\w.-]*\d[\w.-]*\b", re.IGNORECASE
+)
+_TOTALS = {*TOTAL_LABELS, "totaal generaal", "algemeen totaal", "eindtotaal", "totalen"}
+_PIVOT = re.compile(r"\b(rijlabels|row labels|som van|sum of|aantal van|count of)\b", re.IGNORECASE)
+_SOM_VAN = re.compile(r"^(som van|sum of|aantal van|count of)\s+", re.IGNORECASE)
+_EURO_WORDS = re.compile(r"(€|\beuro\b|\beur\b)", re.IGNORECASE)
+_MILLION = re.compile(r"\b(miljoen|mio|mln)\b", re.IGNORECASE)
+_THOUSAND = re.compile(r"\b(duizend|k€|keur)\b", re.IGNORECASE)
+_PERCENT_WORDS = re.compile(r"(%|\bprocent\b|\bpercentage\b)", re.IGNORECASE)
+_MAX_COLUMNS = 8
+EMPTY = None  # an empty cell in a row's values
+
+
+@dataclass
+class Split:
+    """A line cut into its label part and the figures that end it."""
+
+    line: Line
+    text: str
+    cells: list[Number | None]  # None: an empty-cell mark ("-")
+    euro_only: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        return bool(self.cells) or self.euro_only
+
+
+def split_line(line: Line) -> Split:
+    """Cut the trailing figures (with their € and % signs) off a line."""
+    text = line.text
+    if text.upper() in (EURO, "EUR", "(€)"):
+        return Split(line, "", [], euro_only=True)
+    tokens = text.split(" ")
+    run: list[str] = []
+    k = len(tokens)
+    while k > 0:
+        token = tokens[k - 1]
+        if token in (EURO, PERCENT, "EUR") or token in EMPTY_MARKS or parse_number(token):
+            run.insert(0, token)
+            k -= 1
+            continue
+        break
+    if not any(t not in (EURO, PERCENT, "EUR") and t not in EMPTY_MARKS for t in run):
+        # Only signs or dashes: part of the label ("Kosten -", "Bedrag €").
+        return Split(line, text, [])
+    # Leading signs belong to the label only if no figure follows them directly.
+    cells: list[Number | None] = []
+    prefix_euro = run[0] in (EURO, "EUR")
+    pending_euro = False
+    for token in run:
+        if token in (EURO, "EUR"):
+            if prefix_euro:
+                pending_euro = True
+            elif cells and cells[-1] is not None:
+                cells[-1] = _with(cells[-1], euro=True)
+            continue
+        if token == PERCENT:
+            if cells and cells[-1] is not None:
+                cells[-1] = _with(cells[-1], percent=True)
+            continue
+        if token in EMPTY_MARKS:
+            cells.append(None)
+            pending_euro = False
+            continue
+        number = parse_number(token)
+        assert number is not None
+        if pending_euro:
+            number, pending_euro = _with(number, euro=True), False
+        cells.append(number)
+    label = " ".join(tokens[:k])
+    # A lone dash at the end of a label is punctuation, not an empty cell.
+    while cells and cells[0] is None and not label:
+        break
+    return Split(line, label, cells)
+
+
+# A copy of a Number with a sign flag set.
+def _with(number: Number, euro: bool = False, percent: bool = False) -> Number:
+    return Number(
+        number.value,
+        number.text,
+        number.style,
+        number.percent or percent,
+        number.euro or euro,
+        number.alternative,
+    )
+
+
+@dataclass
+class RawRow:
+    """A row as read: label, one cell per numeric column, the lines it came from."""
+
+    label: str
+    cells: list[Number | None]
+    line: Line
+    partial: list[Number | None] | None = None  # fewer figures than columns: placed later
+    label_on_value_line: bool = False
+    level: int = 0
+
+
+@dataclass
+class ParsedColumn:
+    key: str
+    label: str
+    type: str
+    unit: str | None = None
+    decimals: int = 0
+
+
+@dataclass
+class ParsedTable:
+    """A table as the importer found it; `dump` writes it in the dataset format."""
+
+    id: str
+    columns: list[ParsedColumn]
+    rows: list[RawRow]
+    caption: str | None = None
+    total: RawRow | None = None
+    values: list[list[Decimal | None]] = field(default_factory=list)
+    total_values: list[Decimal | None] | None = None
+    notes: list[str] = field(default_factory=list)
+    first_line: int = 0
+    last_line: int = 0
+
+
+@dataclass
+class Region:
+    """Where a table stands among an answer's lines."""
+
+    start: int  # first line of the table (caption / header / first row)
+    body: int  # first line of the first row
+    end: int  # one past the last row
+    header: list[Line]
+    caption: str | None
+
+
+class _Misfit(Exception):
+    """This reading of the lines (column count, layout) does not fit."""
+
+
+# -- where the tables stand --------------------------------------------------------------------
+
+
+def _prose(text: str) -> bool:
+    # A sentence rather than a table label or header.
+    if text.endswith(":"):
+        return True
+    if len(text) >= 40 and text[-1] in ".;!?":
+        return True
+    return len(text) >= 60 and bool(re.search(r"[.;:] [A-Z]", text))
+
+
+def find_regions(source: Source, lines: list[Line], splits: list[Split]) -> list[Region]:
+    """The tables among ``lines`` (an answer's lines): each a run of lines ending in figures."""
+    regions: list[Region] = []
+    i = 0
+    while i < len(lines):
+        if not splits[i].numeric or lines[i].blank:
+            i += 1
+            continue
+        # Extend the run: figures, labels, blank lines and page breaks, but no prose.
+        last = i
+        numeric = 1
+        j = i + 1
+        gap = 0
+        while j < len(lines):
+            s = splits[j]
+            if lines[j].blank:
+                j += 1
+                continue
+            if s.numeric:
+                last, gap = j, 0
+                numeric += 1
+                if _is_total(s.text):
+                    break
+            else:
+                if _prose(s.text) or _CAPTION.match(s.text):
+                    break
+                gap += 1
+                if gap > 4:
+                    break
+            j += 1
+        # A number in running text ("... voor kleine ondernemingen 10.000") is no table.
+        if numeric < 2 and not (numeric == 1 and _single_row_table(lines, splits, i)):
+            i = last + 1
+            continue
+        region = _with_header(lines, splits, i, last + 1, regions[-1].end if regions else 0)
+        if region is not None:
+            regions.append(region)
+        i = last + 1
+    return regions
+
+
+# Whether a lone line of figures is a one-row table: a header-like line stands just before it.
+def _single_row_table(lines: list[Line], splits: list[Split], i: int) -> bool:
+    return (
+        i > 0
+        and not lines[i - 1].blank
+        and not splits[i - 1].numeric
+        and splits[i].text != ""
+        and not _prose(lines[i - 1].text)
+        and len(splits[i].cells) >= 2
+    )
+
+
+def _with_header(
+    lines: list[Line], splits: list[Split], first: int, end: int, floor: int
+) -> Region | None:
+    # Walk back from the first line with figures over the header lines (and the first label).
+    collected: list[int] = []
+    k = first - 1
+    caption = None
+    crossed = False
+    while k >= floor:
+        line = lines[k]
+        if line.blank:
+            own = len(collected) - _label_lines(lines, splits, first, collected)
+            if own > 0 or crossed:
+                break
+            # The header may stand on the previous page: cross the blank lines once.
+            m = k
+            while m >= floor and lines[m].blank:
+                m -= 1
+            if m < floor or _prose(lines[m].text) or splits[m].numeric:
+                break
+            block = m
+            while block >= floor and not lines[block].blank:
+                block -= 1
+            if m - block > 4:
+                break
+            crossed = True
+            k = m
+            continue
+        if splits[k].numeric or _prose(line.text):
+            break
+        if _CAPTION.match(line.text):
+            caption = line.text
+            break
+        collected.insert(0, k)
+        k -= 1
+    if caption is None:
+        m = k
+        while m >= floor and lines[m].blank:
+            m -= 1
+        if m >= floor and _CAPTION.match(lines[m].text) and not splits[m].numeric:
+            caption, k = _caption_paragraph(lines, m, floor)
+    start = min([*collected, first])
+    if caption is not None:
+        start = min(start, k)
+    n_label = _label_lines(lines, splits, first, collected)
+    header_idx = collected[: len(collected) - n_label] if n_label else collected
+    body = collected[len(header_idx)] if n_label else first
+    return Region(start, body, end, [lines[h] for h in header_idx], caption)
+
+
+# How many of the lines before the first figures belong to the first row's label.
+def _label_lines(lines: list[Line], splits: list[Split], first: int, collected: list[int]) -> int:
+    if not collected:
+        return 0
+    s = splits[first]
+    if s.text:  # the first row's label stands on its figures' line
+        n = 0
+        text = s.text
+        while n < len(collected) and text[:1].islower():
+            n += 1
+            text = lines[collected[-n]].text
+        return n
+    n = 1
+    while n < len(collected) and lines[collected[-n]].text[:1].islower():
+        n += 1
+    return n
+
+
+# The caption paragraph ending at lines[m]: its text and its first line.
+def _caption_paragraph(lines: list[Line], m: int, floor: int) -> tuple[str, int]:
+    k = m
+    while k - 1 >= floor and not lines[k - 1].blank and not _prose(lines[k - 1].text):
+        k -= 1
+    return join_lines([line.text for line in lines[k : m + 1]]), k
+
+
+def _is_total(label: str) -> bool:
+    return label.strip().rstrip(":").casefold() in _TOTALS
+
+
+# -- rows -----------------------------------------------------------------------------------
+
+
+def _rows_per_line(items: list[Split], n: int, header: list[str]) -> tuple[list[RawRow], int]:
+    # Layout 1: a row per line (labels may wrap onto lines before their figures).
+    rows: list[RawRow] = []
+    pending: list[Split] = []
+    penalty = 0
+    euro = False
+    for s in items:
+        if s.line.blank:
+            continue
+        if s.euro_only:
+            euro = True
+            continue
+        if not s.cells:
+            if s.text in header and not pending:
+                continue  # the header repeated after a page break
+            if not pending and rows and s.text[:1].islower() and rows[-1].label_on_value_line:
+                rows[-1].label = join_lines([rows[-1].label, s.text])
+                continue
+            pending.append(s)
+            continue
+        cells = list(s.cells)
+        if euro and cells and cells[0] is not None:
+            cells[0] = _with(cells[0], euro=True)
+            euro = False
+        parts = [p.text for p in pending] + ([s.text] if s.text else [])
+        first = pending[0].line if pending else s.line
+        if not parts:
+            head = cells[0]
+            if len(cells) == n + 1 and head is not None and head.is_plain_int:
+                parts, cells = [head.text], cells[1:]
+                penalty += 1
+            else:
+                raise _Misfit(s.line, "figures without a row label")
+        if len(cells) > n:
+            extra = cells[: len(cells) - n]
+            if s.text and all(c is not None and c.is_plain_int for c in extra):
+                parts.append(" ".join(c.text for c in extra if c is not None))
+                cells = cells[len(extra) :]
+                penalty += 2
+            else:
+                raise _Misfit(s.line, f"more figures than the table has columns ({n})")
+        row = RawRow(join_lines(parts), cells, first, label_on_value_line=bool(s.text))
+        if len(cells) < n:
+            row.partial, row.cells = cells, []
+            penalty += 1 if _is_total(row.label) else 3
+        rows.append(row)
+        pending = []
+    if pending:
+        raise _Misfit(pending[0].line, "a row label without figures")
+    return rows, penalty
+
+
+def _cell_per_line(items: list[Split], n: int, header: list[str]) -> tuple[list[RawRow], int]:
+    # Layout 2: a cell per line (or a few cells per line): a stream of labels and figures.
+    stream: list[tuple[str, Split, Number | None]] = []
+    for s in items:
+        if s.line.blank:
+            continue
+        if s.euro_only:
+            stream.append(("euro", s, None))
+            continue
+        if s.text:
+            stream.append(("text", s, None))
+        for c in s.cells:
+            stream.append(("num", s, c))
+    rows: list[RawRow] = []
+    penalty = 0
+    label: list[str] = []
+    first: Line | None = None
+    values: list[Number | None] = []
+    euro = False
+    i = 0
+
+    def finish() -> None:
+        nonlocal label, values, first, penalty
+        assert first is not None
+        row = RawRow(join_lines(label), values, first)
+        if len(values) < n:
+            row.partial, row.cells = values, []
+            penalty += 1 if _is_total(row.label) else 3
+        rows.append(row)
+        label, values, first = [], [], None
+
+    while i < len(stream):
+        kind, s, number = stream[i]
+        if kind == "euro":
+            euro = True
+        elif kind == "text":
+            if values:
+                finish()
+            if not label and s.text in header:
+                i += 1
+                continue
+            label.append(s.text)
+            first = first or s.line
+            # Figures on the label's own line: label digits if the row would get too many.
+            same = [c for c in s.cells]
+            if same:
+                group = 0
+                j = i + 1
+                while j < len(stream) and stream[j][0] != "text":
+                    group += stream[j][0] == "num"
+                    j += 1
+                extra = group - n
+                if (
+                    extra > 0
+                    and extra <= len(same)
+                    and all(c is not None and c.is_plain_int for c in same[:extra])
+                ):
+                    label.append(" ".join(c.text for c in same[:extra] if c is not None))
+                    i += 1 + extra
+                    penalty += 2
+                    continue
+        else:
+            if not label:
+                if number is not None and number.is_plain_int:
+                    label, first = [number.text], s.line
+                    penalty += 1
+                    i += 1
+                    continue
+                raise _Misfit(s.line, "figures without a row label")
+            if euro and number is not None:
+                number, euro = _with(number, euro=True), False
+            values.append(number)
+            if len(values) == n:
+                finish()
+        i += 1
+    if label and values:
+        finish()
+    elif label:
+        raise _Misfit(first, "a row label without figures")
+    return rows, penalty
+
+
+def read_rows(source: Source, items: list[Split], header: list[str]) -> tuple[list[RawRow], int]:
+    """The rows of a table body and the number of numeric columns that explains them best."""
+    best: tuple[int, int, int, list[RawRow]] | None = None
+    first_error: _Misfit | None = None
+    counts = Counter(len(s.cells) for s in items if s.cells)
+    widest = max(counts) if counts else 1
+    for n in range(1, min(max(widest + 1, 2), _MAX_COLUMNS) + 1):
+        for rank, reader in enumerate((_rows_per_line, _cell_per_line)):
+            try:
+                rows, penalty = reader(items, n, header)
+            except _Misfit as exc:
+                first_error = first_error or exc
+                continue
+            if not rows:
+                continue
+            penalty += _header_misfit(header, n)
+            key = (penalty, rank, -n)
+            if best is None or key < best[:3]:
+                best = (*key, rows)
+    if best is None:
+        line, message = first_error.args if first_error else (items[0].line, "no table rows")
+        raise source.error(line, f"cannot read this table line ({message})")
+    return best[3], -best[2]
+
+
+# How badly the header lines fit n numeric columns (0: well).
+def _header_misfit(header: list[str], n: int) -> int:
+    if not header:
+        return 0
+    words = " ".join(header).split(" ")
+    if len(words) < n + 1:
+        return 4
+    scores = _boundary_scores(header)
+    chosen = sorted(scores, reverse=True)[:n]
+    return sum(1 for s in chosen if s <= 0) * 2
+
+
+# -- the header ---------------------------------------------------------------------------------
+
+_JOINERS = {
+    "van",
+    "per",
+    "in",
+    "en",
+    "de",
+    "het",
+    "op",
+    "voor",
+    "met",
+    "naar",
+    "&",
+    "-",
+    "of",
+    "the",
+}
+_STARTS = {
+    "aantal",
+    "bedrag",
+    "som",
+    "totaal",
+    "toegekende",
+    "percentage",
+    "aandeel",
+    "budget",
+    "gemiddeld",
+    "gemiddelde",
+    "uitgaven",
+    "ontvangsten",
+    "jaar",
+}
+
+
+# Words of the header lines, a mid-word break ("subsi-" / "die") joined; with line starts.
+def _header_words(header: list[str]) -> list[tuple[str, bool]]:
+    words: list[tuple[str, bool]] = []
+    for text in header:
+        parts = text.split(" ")
+        for k, word in enumerate(parts):
+            if k == 0 and words and words[-1][0].endswith("-") and word[:1].islower():
+                words[-1] = (words[-1][0] + word, words[-1][1])
+                continue
+            words.append((word, k == 0 and bool(words)))
+    return words
+
+
+def _boundary_scores(header: list[str]) -> list[int]:
+    words = _header_words(header)
+    scores = []
+    for i in range(1, len(words)):
+        prev, (word, line_start) = words[i - 1][0], words[i]
+        score = 0
+        if line_start:
+            score += 3 if not word[:1].islower() else 1
+        if word[:1].isupper():
+            score += 2
+        if word[:1].isdigit():
+            score += 3
+        if word.lower() in _STARTS:
+            score += 1
+        if prev.lower() in _JOINERS or prev.endswith("-"):
+            score -= 5
+        if word[:1] in "(€%&-/" or word.lower() in ("euro", "eur", "€", "%"):
+            score -= 5
+        if prev.lower() in ("som", "sum", "count"):
+            score -= 5
+        scores.append(score)
+    return scores
+
+
+def split_header(header: list[str], n: int) -> list[str] | None:
+    """The header lines cut into ``n + 1`` column labels, or None if they cannot be."""
+    words = _header_words(header)
+    if len(words) < n + 1:
+        return None
+    scores = _boundary_scores(header)
+    # The n strongest boundaries; on a tie the later one (labels of the first column run long).
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], -i))[:n]
+    cuts = sorted(i + 1 for i in order)
+    out, begin = [], 0
+    for cut in [*cuts, len(words)]:
+        out.append(" ".join(w for w, _ in words[begin:cut]))
+        begin = cut
+    return out
+
+
+# -- columns ------------------------------------------------------------------------------------
+
+KNOWN_KEYS = {
+    "thema": "theme",
+    "aantal projecten": "projects",
+    "toegekende subsidie": "subsidy",
+    "aantal dossiers": "dossiers",
+    "aantal ondernemingen": "enterprises",
+    "aantal aanvragen": "applications",
+    "bedrag": "amount",
+    "jaar": "year",
+    "sector": "sector",
+    "provincie": "province",
+    "gemeente": "municipality",
+    "rijlabels": "label",
+    "row labels": "label",
+    "aandeel": "share",
+    "percentage": "percent",
+    "omschrijving": "description",
+}
+
+
+def column_key(label: str) -> str:
+    """A snake_case ASCII key for a column label: a known Dutch header, else a slug."""
+    import unicodedata
+
+    bare = _SOM_VAN.sub("", label).strip()
+    bare = re.sub(r"\((?:€|eur|euro|%|in [^)]*)\)", "", bare, flags=re.IGNORECASE).strip()
+    bare = re.sub(r"\s*(€|%)$", "", bare).strip()
+    folded = bare.casefold()
+    if folded in KNOWN_KEYS:
+        return KNOWN_KEYS[folded]
+    ascii_text = unicodedata.normalize("NFKD", bare).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+    if not slug:
+        slug = "column"
+    if slug[0].isdigit():
+        slug = f"col_{slug}"
+    return slug[:40].rstrip("_")
+
+
+def _unique(keys: list[str]) -> list[str]:
+    seen: Counter[str] = Counter()
+    out = []
+    for key in keys:
+        seen[key] += 1
+        out.append(key if seen[key] == 1 else f"{key}_{seen[key]}")
+    return out
+
+
+# -- the whole table ------------------------------------------------------------------------------
+
+
+def parse_table(source: Source, lines: list[Line], region: Region, table_id: str) -> ParsedTable:
+    """Read the table in ``region``: columns, rows, total row, types, hierarchy."""
+    header_texts = [line.text for line in region.header]
+    items = [split_line(line) for line in lines[region.body : region.end]]
+    rows, n = read_rows(source, items, header_texts)
+    labels = split_header(header_texts, n) if header_texts else None
+    if labels is None:
+        if header_texts:
+            raise source.error(
+                region.header[0], f"cannot cut this table header into {n + 1} columns"
+            )
+        labels = ["Omschrijving", *(f"Kolom {i + 2}" for i in range(n))]
+    labels = [_SOM_VAN.sub("", label).strip() if i else label for i, label in enumerate(labels)]
+    total = rows.pop() if rows and _is_total(rows[-1].label) else None
+    for row in rows:
+        if _is_total(row.label):
+            raise source.error(row.line, "a total row stands before the end of the table")
+    if not rows:
+        raise source.error(items[0].line if items else region.header[0], "a table without rows")
+    columns = [
+        ParsedColumn(column_key(labels[0]), labels[0], "label"),
+        *(ParsedColumn(column_key(label), label, "number") for label in labels[1:]),
+    ]
+    keys = _unique([c.key for c in columns])
+    for c, key in zip(columns, keys, strict=True):
+        c.key = key
+    table = ParsedTable(table_id, columns, rows, region.caption, total)
+    table.first_line = lines[region.start].no
+    table.last_line = lines[region.end - 1].no
+    _place_partial(source, table, n)
+    _column_types(source, table, n, " ".join(header_texts))
+    _hierarchy(table, bool(_PIVOT.search(" ".join(header_texts))))
+    return table
+
+
+# Put the figures of rows with fewer figures than columns in the columns they fit.
+def _place_partial(source: Source, table: ParsedTable, n: int) -> None:
+    full = [r for r in table.rows if r.partial is None]
+    if table.total is not None and table.total.partial is None:
+        full.append(table.total)
+    profiles = [_profile([r.cells[j] for r in full]) for j in range(n)]
+    for row in [*table.rows, *([table.total] if table.total else [])]:
+        if row.partial is None:
+            continue
+        k = len(row.partial)
+        best: list[tuple[int, tuple[int, ...]]] = []
+        for slots in itertools.combinations(range(n), k):
+            fit = sum(_fits(c, profiles[j]) for c, j in zip(row.partial, slots, strict=True))
+            best.append((fit, slots))
+        best.sort(reverse=True)
+        if not best or (len(best) > 1 and best[0][0] == best[1][0]) or best[0][0] < k:
+            raise source.error(
+                row.line,
+                f"{k} figure(s) for {n} columns, and it cannot be told which columns they belong to",
+            )
+        cells: list[Number | None] = [None] * n
+        for c, j in zip(row.partial, best[0][1], strict=True):
+            cells[j] = c
+        row.cells, row.partial = cells, None
+
+
+# How a column's figures are written: signs, decimals.
+def _profile(cells: list[Number | None]) -> tuple[bool, bool, bool]:
+    numbers = [c for c in cells if c is not None]
+    return (
+        any(c.percent for c in numbers),
+        any(c.euro for c in numbers),
+        any(c.style in ("comma", "point") for c in numbers),
+    )
+
+
+# Whether a figure is written like the column's others (1) or not (0).
+def _fits(cell: Number | None, profile: tuple[bool, bool, bool]) -> int:
+    if cell is None:
+        return 1
+    percent, euro, decimal = profile
+    own = (cell.percent, cell.euro, cell.style in ("comma", "point"))
+    return int(own == (percent, euro, decimal) or (own[:2] == (percent, euro) and not own[2]))
+
+
+def _column_types(source: Source, table: ParsedTable, n: int, header: str) -> None:
+    all_rows = [*table.rows, *([table.total] if table.total else [])]
+    values: list[list[Decimal | None]] = [[None] * n for _ in all_rows]
+    for j in range(n):
+        column = table.columns[j + 1]
+        cells = [row.cells[j] for row in all_rows]
+        resolved = _resolve_points(source, table, cells, j)
+        for r, value in enumerate(resolved):
+            values[r][j] = value
+        numbers = [c for c in cells if c is not None]
+        label = column.label
+        decimals = max((_places(v) for v in resolved if v is not None), default=0)
+        if any(c.percent for c in numbers) or _PERCENT_WORDS.search(label):
+            column.type, column.decimals = "percent", decimals
+        elif any(c.euro for c in numbers) or _EURO_WORDS.search(label):
+            column.type, column.decimals = "amount", decimals
+            column.unit = (
+                "EUR million"
+                if _MILLION.search(label)
+                else "EUR thousand"
+                if _THOUSAND.search(label)
+                else "EUR"
+            )
+            if any(v is not None and v < 0 for v in resolved):
+                column.type = "number"
+        elif all(
+            v is None or (v == v.to_integral_value() and v >= 0 and _places(v) == 0)
+            for v in resolved
+        ):
+            column.type, column.decimals = "count", 0
+        else:
+            column.type, column.decimals = "number", decimals
+    table.values = values[: len(table.rows)]
+    table.total_values = values[-1] if table.total else None
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(-exponent, 0) if isinstance(exponent, int) else 0
+
+
+# Decide each "38.500"-like figure (thousands point or decimal point) in one column.
+def _resolve_points(
+    source: Source, table: ParsedTable, cells: list[Number | None], j: int
+) -> list[Decimal | None]:
+    numbers = [c for c in cells if c is not None]
+    decimal_elsewhere = any(c.style in ("comma", "point") for c in numbers)
+    ambiguous = [
+        i
+        for i, c in enumerate(cells)
+        if c is not None and c.alternative is not None and decimal_elsewhere
+    ]
+    plain = [c.value if c is not None else None for c in cells]
+    if not ambiguous:
+        return plain
+    total_index = len(table.rows) if table.total is not None else None
+    reported = plain[total_index] if total_index is not None else None
+    body = [i for i in ambiguous if i != total_index]
+    if reported is not None and len(body) <= 12:
+        fits = []
+        for choice in itertools.product((False, True), repeat=len(body)):
+            trial = list(plain)
+            for i, alt in zip(body, choice, strict=True):
+                if alt:
+                    trial[i] = cells[i].alternative  # type: ignore[union-attr]
+            rows_sum = sum((v for v in trial[: len(table.rows)] if v is not None), Decimal(0))
+            if rows_sum == reported:
+                fits.append(trial)
+        if len(fits) == 1:
+            return fits[0]
+    first = cells[body[0] if body else ambiguous[0]]
+    row = table.rows[body[0]] if body else table.total
+    assert first is not None and row is not None
+    raise source.error(
+        row.line,
+        f"{first.text!r} in column {table.columns[j + 1].label!r} may be "
+        f"{first.value} or {first.alternative} (a point where the column writes a decimal comma); "
+        "write it in full",
+    )
+
+
+# Pivot tables repeat parents above their children: find the levels, never double-count.
+def _hierarchy(table: ParsedTable, pivot: bool) -> None:
+    values = table.values
+    total = table.total_values
+    n = len(table.columns) - 1
+
+    def matches(target: list[Decimal | None], got: list[Decimal]) -> bool:
+        return any(t is not None for t in target) and all(
+            t is None or t == g for t, g in zip(target, got, strict=True)
+        )
+
+    def flat_sum(indices: list[int]) -> list[Decimal]:
+        return [sum((values[i][j] or Decimal(0) for i in indices), Decimal(0)) for j in range(n)]
+
+    if total is not None and matches(total, flat_sum(list(range(len(values))))):
+        return
+    if total is None and not pivot:
+        return
+    levels = [0] * len(values)
+
+    def span(i: int, end: int, level: int) -> int:
+        # One past the subtree rooted at row i; sets the levels of its children.
+        levels[i] = level
+        acc = [Decimal(0)] * n
+        k = i + 1
+        children = []
+        while k < end:
+            children.append(k)
+            saved = levels[:]
+            k2 = span(k, end, level + 1)
+            acc = [a + (values[k][j] or Decimal(0)) for j, a in enumerate(acc)]
+            k = k2
+            if matches(values[i], acc):
+                return k
+            if any(v is not None and a > v for a, v in zip(acc, values[i], strict=True)):
+                levels[:] = saved
+                break
+        for c in children:
+            levels[c] = 0
+        levels[i] = level
+        return i + 1
+
+    i = 0
+    while i < len(values):
+        i = span(i, len(values), 0)
+    if not any(levels):
+        return
+    tops = [i for i, level in enumerate(levels) if level == 0]
+    if total is not None and not matches(total, flat_sum(tops)):
+        return
+    for row, level in zip(table.rows, levels, strict=True):
+        row.level = level
+
+
+def line_is_break(lines: list[Line], i: int) -> bool:
+    """Re-exported for the parser: whether a page boundary stands at ``lines[i]``."""
+    return is_break(lines, i)
