@@ -41,9 +41,7 @@ def render_xlsx(report: Report, path: Path) -> None:
     workbook.set_properties(
         {
             "title": labels.get("workbook.properties.title", subject=dataset.subject),
-            "subject": labels.get(
-                "workbook.properties.subject", number=dataset.number, date=date
-            ),
+            "subject": labels.get("workbook.properties.subject", number=dataset.number, date=date),
             "author": labels["workbook.properties.author"],
             "keywords": labels.get(
                 "workbook.properties.keywords", number=dataset.number, subject=dataset.subject
@@ -83,7 +81,9 @@ def render_xlsx(report: Report, path: Path) -> None:
     contents = [
         (
             layout.sheet,
-            labels.get("workbook.cover.sheet_table", answer=layout.answer.number, title=layout.title),
+            labels.get(
+                "workbook.cover.sheet_table", answer=layout.answer.number, title=layout.title
+            ),
         )
         for layout in layouts
     ]

@@ -18,7 +18,7 @@ from ..model import Row
 from .context import Context
 from .names import header_text, lower_first, quote_sheet, ref
 from .style import number_format
-from .table_sheet import TableLayout
+from .table_sheet import TableLayout, header_height
 from .usage import AVERAGE, MAXIMUM, SIZE, UsageLayout
 
 
@@ -84,6 +84,10 @@ def write_data(ctx: Context, ws: Any, blocks: list[Block]) -> None:
         code = formats.value(number_format(ctx.style, column))
         ws.write_string(row, 0, f"{layout.sheet}: {layout.title}", formats.heading())
         row += 1
+        headers = [header_text(table.label_column.label), header_text(column.label)]
+        if block.pareto:
+            headers.append(labels["workbook.charts.cumulative"])
+        ws.set_row(row, header_height(headers, [widths["max_label"], *[widths["max_number"]] * 2]))
         ws.write_string(row, 0, header_text(table.label_column.label), formats.header())
         ws.write_string(row, 1, header_text(column.label), formats.header())
         if block.pareto:
@@ -135,6 +139,13 @@ def _cumulative(
     )
 
 
+# Charts show whole units (the exact figures are in the cells): no decimals on axes and labels.
+def _chart_format(ctx: Context, column: Any) -> str:
+    from dataclasses import replace
+
+    return number_format(ctx.style, replace(column, decimals=0))
+
+
 def write_charts(
     ctx: Context,
     workbook: Any,
@@ -159,7 +170,7 @@ def write_charts(
         name = header_text(column.label)
         categories = f"={data}!{ref(block.first_row, 0, True)}:{ref(block.last_row, 0, True)}"
         values = f"={data}!{ref(block.first_row, 1, True)}:{ref(block.last_row, 1, True)}"
-        code = number_format(ctx.style, column)
+        code = _chart_format(ctx, column)
         key = "top" if block.rest is not None else "all"
         title = labels.get(f"workbook.charts.{key}", column=name, label=label, n=n)
         bar = workbook.add_chart({"type": "bar"})
@@ -175,10 +186,12 @@ def write_charts(
         )
         bar.set_title({"name": title, "name_font": title_font})
         bar.set_legend({"none": True})
-        bar.set_y_axis({"reverse": True, "num_font": font})
+        bar.set_y_axis({"reverse": True, "crossing": "max", "num_font": font})
         bar.set_x_axis({"num_format": code, "num_font": font, "major_gridlines": {"visible": True}})
         bar.set_size({"width": style["width"], "height": style["height"]})
-        alt = labels.get("workbook.charts.alt_top", column=name, label=label, n=len(block.rows), sheet=data_sheet)
+        alt = labels.get(
+            "workbook.charts.alt_top", column=name, label=label, n=len(block.rows), sheet=data_sheet
+        )
         charts.append((bar, alt))
         if block.pareto:
             columns = workbook.add_chart({"type": "column"})
@@ -199,23 +212,36 @@ def write_charts(
                     "values": f"={data}!{ref(block.first_row, 2, True)}:{ref(block.last_row, 2, True)}",
                     "y2_axis": True,
                     "line": {"color": colours[1], "width": 2.25},
-                    "marker": {"type": "circle", "size": 5, "fill": {"color": colours[1]}, "border": {"color": colours[1]}},
+                    "marker": {
+                        "type": "circle",
+                        "size": 5,
+                        "fill": {"color": colours[1]},
+                        "border": {"color": colours[1]},
+                    },
                 }
             )
             columns.combine(line)
             columns.set_title(
-                {"name": labels.get("workbook.charts.pareto", column=name, label=label), "name_font": title_font}
+                {
+                    "name": labels.get("workbook.charts.pareto", column=name, label=label),
+                    "name_font": title_font,
+                }
             )
             columns.set_x_axis({"num_font": {**font, "rotation": -45}})
-            columns.set_y_axis({"num_format": code, "num_font": font, "major_gridlines": {"visible": True}})
+            columns.set_y_axis(
+                {"num_format": code, "num_font": font, "major_gridlines": {"visible": True}}
+            )
             line.set_y2_axis({"min": 0, "max": 1, "num_format": "0%", "num_font": font})
             columns.set_legend({"position": "top", "font": font})
             columns.set_size({"width": style["width"], "height": style["height"]})
-            alt = labels.get("workbook.charts.alt_pareto", column=name, label=label, sheet=data_sheet)
+            alt = labels.get(
+                "workbook.charts.alt_pareto", column=name, label=label, sheet=data_sheet
+            )
             charts.append((columns, alt))
     if usage is not None:
         chart = workbook.add_chart({"type": "column"})
         code = ctx.style["number_formats"]["euro"].format(decimals="")
+        label_code = ctx.style["number_formats"]["euro"].format(decimals=".00")
         for k, column in enumerate((MAXIMUM, AVERAGE)):
             chart.add_series(
                 {
@@ -223,15 +249,20 @@ def write_charts(
                     "categories": f"={usage.column(SIZE)}",
                     "values": f"={usage.column(column)}",
                     "fill": {"color": colours[k]},
-                    "data_labels": {"value": True, "num_format": code, "font": font},
+                    "data_labels": {"value": True, "num_format": label_code, "font": font},
                     "gap": 80,
                 }
             )
         chart.set_title(
-            {"name": labels.get("workbook.charts.usage", year=usage.usage.year), "name_font": title_font}
+            {
+                "name": labels.get("workbook.charts.usage", year=usage.usage.year),
+                "name_font": title_font,
+            }
         )
         chart.set_x_axis({"num_font": font})
-        chart.set_y_axis({"num_format": code, "num_font": font, "min": 0, "major_gridlines": {"visible": True}})
+        chart.set_y_axis(
+            {"num_format": code, "num_font": font, "min": 0, "major_gridlines": {"visible": True}}
+        )
         chart.set_legend({"position": "top", "font": font})
         chart.set_size({"width": style["width"], "height": style["height"]})
         charts.append((chart, labels.get("workbook.charts.alt_usage", sheet=usage.sheet)))

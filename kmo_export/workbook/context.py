@@ -43,5 +43,6 @@ class Context:
 
         for text, fmt in ((self.mismatch, self.formats.bad()), (self.ok, self.formats.ok())):
             worksheet.conditional_format(
-                cells, {"type": "cell", "criteria": "==", "value": formula_text(text), "format": fmt}
+                cells,
+                {"type": "cell", "criteria": "==", "value": formula_text(text), "format": fmt},
             )

@@ -31,7 +31,9 @@ def write(ctx: Context, ws: Any, contents: list[tuple[str, str]], notes: list[st
     facts = [
         (
             "question",
-            labels.get("workbook.cover.question_text", number=dataset.number, date=ctx.question_date),
+            labels.get(
+                "workbook.cover.question_text", number=dataset.number, date=ctx.question_date
+            ),
         ),
         ("asked_by", dataset.asked_by),
         ("addressed_to", addressed),

@@ -40,7 +40,9 @@ def write(ctx: Context, ws: Any, figures: KeyFigures, table: TableLayout | None)
         for j, column in enumerate(t.value_columns):
             if not column.is_additive:
                 continue
-            label = labels.get("workbook.key_figures.total", column=lower_first(header_text(column.label)))
+            label = labels.get(
+                "workbook.key_figures.total", column=lower_first(header_text(column.label))
+            )
             ws.write_string(row, 0, label)
             code = formats.value(number_format(style, column))
             ws.write_formula(row, 1, f"={table.total_cell(j)}", code, float(totals[j] or 0))
@@ -73,7 +75,9 @@ def write(ctx: Context, ws: Any, figures: KeyFigures, table: TableLayout | None)
     if usage is not None and usage.new_maximum is not None:
         new = usage.new_maximum
         ws.write_string(
-            row, 0, labels.get("workbook.key_figures.new_maximum", date=long_date(new.since, labels))
+            row,
+            0,
+            labels.get("workbook.key_figures.new_maximum", date=long_date(new.since, labels)),
         )
         ws.write_number(row, 1, float(new.amount), euro_fmt)
         ws.write_string(row, 2, labels.get("workbook.key_figures.from_answer", answer=usage.answer))

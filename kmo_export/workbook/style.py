@@ -64,10 +64,14 @@ class Formats:
     # -- the formats the sheets use --
 
     def title(self) -> Any:
-        return self.get(bold=True, font_size=self.fonts["title_size"], font_color=self.colours["title"])
+        return self.get(
+            bold=True, font_size=self.fonts["title_size"], font_color=self.colours["title"]
+        )
 
     def heading(self) -> Any:
-        return self.get(bold=True, font_size=self.fonts["heading_size"], font_color=self.colours["title"])
+        return self.get(
+            bold=True, font_size=self.fonts["heading_size"], font_color=self.colours["title"]
+        )
 
     def note(self, wrap: bool = False) -> Any:
         return self.get(font_color=self.colours["note_font"], text_wrap=wrap, valign="top")

@@ -74,7 +74,9 @@ class TableLayout:
 
     def total_cell(self, value_index: int) -> str:
         """Absolute sheet-qualified reference of a column's total (the total row)."""
-        return f"{quote_sheet(self.sheet)}!{ref(self.total_row, self.value_cols[value_index], True)}"
+        return (
+            f"{quote_sheet(self.sheet)}!{ref(self.total_row, self.value_cols[value_index], True)}"
+        )
 
     def share_column(self, value_index: int) -> int | None:
         return next(
@@ -82,9 +84,7 @@ class TableLayout:
         )
 
 
-def plan(
-    ctx: Context, answer: Answer, table: Table, sheet: str, big_rows: int
-) -> TableLayout:
+def plan(ctx: Context, answer: Answer, table: Table, sheet: str, big_rows: int) -> TableLayout:
     """Lay out ``table`` on sheet ``sheet`` (nothing is written yet)."""
     labels = ctx.labels
     big = len(table.rows) > big_rows
@@ -123,7 +123,13 @@ def plan(
         d.header = headers[d.column]
     title = table.caption or labels.get(
         "workbook.table.title",
-        columns=join([header_text(c.label) for c in table.value_columns], labels),
+        columns=join(
+            [
+                header_text(c.label) if k == 0 else lower_first(header_text(c.label))
+                for k, c in enumerate(table.value_columns)
+            ],
+            labels,
+        ),
         label=lower_first(header_text(table.label_column.label)),
     )
     return TableLayout(
@@ -149,7 +155,6 @@ def write(ctx: Context, worksheet: Any, layout: TableLayout) -> None:
     report = ctx.report
     ws = worksheet
     first, last, total_row = layout.first_row, layout.last_row, layout.total_row
-    top_rows = table.top_rows
     totals = table.computed_totals
     columns = table.value_columns
     has_none = [any(r.values[j] is None for r in table.rows) for j in range(len(columns))]
@@ -167,8 +172,13 @@ def write(ctx: Context, worksheet: Any, layout: TableLayout) -> None:
     widths = _widths(ctx, layout, totals)
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
-    lines = max(math.ceil(len(h) * 1.1 / max(w - 1, 1)) for h, w in zip(layout.headers, widths, strict=True))
-    ws.set_row(HEADER_ROW, 15 * max(lines, 1))
+    ws.set_row(HEADER_ROW, header_height(layout.headers, widths))
+    if table.reported_total is not None:
+        recon_headers = [
+            labels[f"workbook.table.{k}"]
+            for k in ("column", "reported", "computed", "difference", "status")
+        ]
+        ws.set_row(layout.recon_row + 1, header_height(recon_headers, widths))
 
     # Rows 0-2: title, source, the check.
     ws.write_string(TITLE_ROW, 0, layout.title, formats.title())
@@ -197,7 +207,7 @@ def write(ctx: Context, worksheet: Any, layout: TableLayout) -> None:
         ws.write_formula(
             CHECK_ROW,
             1,
-            f'=IF(COUNTIF({status_area},{formula_text(ctx.mismatch)})=0,'
+            f"=IF(COUNTIF({status_area},{formula_text(ctx.mismatch)})=0,"
             f"{formula_text(ctx.ok)},{formula_text(ctx.mismatch)})",
             formats.status(),
             ctx.mismatch if bad else ctx.ok,
@@ -262,7 +272,16 @@ def write(ctx: Context, worksheet: Any, layout: TableLayout) -> None:
     if recon:
         for c, key in enumerate(("column", "reported", "computed", "difference", "status")):
             ws.write_string(row, c, labels[f"workbook.table.{key}"], header_fmt)
-        for rrow, j, computed_formula, computed, diff_formula, diff, status_formula, status in recon:
+        for (
+            rrow,
+            j,
+            computed_formula,
+            computed,
+            diff_formula,
+            diff,
+            status_formula,
+            status,
+        ) in recon:
             code = codes[j]
             ws.write_string(rrow, 0, header_text(columns[j].label))
             ws.write_number(rrow, 1, float(table.reported_total[j]), formats.value(code))  # type: ignore[index,arg-type]
@@ -292,6 +311,14 @@ def write(ctx: Context, worksheet: Any, layout: TableLayout) -> None:
 
     ws.freeze_panes(FIRST_ROW, 1)
     _print_setup(ctx, ws)
+
+
+def header_height(headers: list[str], widths: list[float]) -> float:
+    """Height in points of a wrapped header row: enough lines for the longest header."""
+    lines = 1
+    for header, width in zip(headers, widths, strict=False):
+        lines = max(lines, len(textwrap.wrap(header, max(int(width / 1.15), 1))))
+    return 15 * lines
 
 
 # The total row: column -> ("string", text) or ("formula", formula, cached value, number format).
@@ -338,7 +365,9 @@ def _reconciliation(
             continue
         c = layout.value_cols[j]
         if layout.level_col is not None:
-            computed_formula = f"=SUMIF({area(first, last, layout.level_col)},0,{area(first, last, c)})"
+            computed_formula = (
+                f"=SUMIF({area(first, last, layout.level_col)},0,{area(first, last, c)})"
+            )
         else:
             computed_formula = f"=SUM({area(first, last, c)})"
         computed = totals[j] or Decimal(0)
@@ -352,9 +381,7 @@ def _reconciliation(
         diff = reported - computed
         status = ctx.ok if abs(diff) <= tolerance else ctx.mismatch
         diff_formula = f"=ROUND({ref(row, 1)}-{ref(row, 2)},{places})"
-        status_formula = (
-            f"=IF(ABS({ref(row, 3)})<={tolerance},{formula_text(ctx.ok)},{formula_text(ctx.mismatch)})"
-        )
+        status_formula = f"=IF(ABS({ref(row, 3)})<={tolerance},{formula_text(ctx.ok)},{formula_text(ctx.mismatch)})"
         out.append((row, j, computed_formula, computed, diff_formula, diff, status_formula, status))
         row += 1
     return out
@@ -410,12 +437,16 @@ def _write_rows(
             if has_none[d.source]:
                 guard.append(f'{src}{{r}}=""')
             guard.append(f"N({n}{{r}})=0")
-            plans.append((d, f"=IF(OR({','.join(guard)}),{empty_formula},{src}{{r}}/{n}{{r}})", None))
+            plans.append(
+                (d, f"=IF(OR({','.join(guard)}),{empty_formula},{src}{{r}}/{n}{{r}})", None)
+            )
         elif d.kind == "cumulative":
             share_col = layout.share_column(d.source)
             plans.append((d, letters[share_col], totals[d.source]))  # type: ignore[index]
         else:  # rank
-            values = sorted(r.values[d.source] for r in table.top_rows if r.values[d.source] is not None)
+            values = sorted(
+                r.values[d.source] for r in table.top_rows if r.values[d.source] is not None
+            )
             rng = area(first, last, value_cols[d.source])
             if layout.level_col is not None:
                 body = f'COUNTIFS({rng},">"&{src}{{r}},{level_area},0)+1'
@@ -465,23 +496,22 @@ def _write_rows(
                 if has_none[d.source] or not total:
                     share_ref = f"N({share_ref})"
                 letter = letters[d.column]
-                formula = f"={share_ref}" if previous_top is None else f"={letter}{previous_top + 1}+{share_ref}"
+                formula = (
+                    f"={share_ref}"
+                    if previous_top is None
+                    else f"={letter}{previous_top + 1}+{share_ref}"
+                )
                 write_formula(r, d.column, formula, share_fmt, float(cumulative))
             else:  # rank
                 value = values[d.source]
-                if value is None:
-                    cached = empty
-                else:
-                    cached = len(extra) - bisect_right(extra, value) + 1
+                cached = empty if value is None else len(extra) - bisect_right(extra, value) + 1
                 write_formula(r, d.column, template.format(r=r1), rank_fmt, cached)
         if not level:
             previous_top = r
 
 
 # Column widths in characters: fit the content, within the style's limits.
-def _widths(
-    ctx: Context, layout: TableLayout, totals: tuple[Decimal | None, ...]
-) -> list[float]:
+def _widths(ctx: Context, layout: TableLayout, totals: tuple[Decimal | None, ...]) -> list[float]:
     limits = ctx.style["widths"]
     table = layout.table
     longest = max((len(r.label) + 2 * r.level for r in table.rows), default=0)
@@ -500,14 +530,36 @@ def _widths(
             -min((v for r in table.rows if (v := r.values[j]) is not None), default=Decimal(0)),
             abs(totals[j] or 0),
         )
-        digits = len(f"{biggest:,.{column.decimals}f}") + (4 if column.type is ColumnType.AMOUNT else 2)
-        widths.append(min(max(limits["min"], digits, header_width(layout.headers[len(widths)])), limits["max_number"]))
+        digits = len(f"{biggest:,.{column.decimals}f}") + (
+            4 if column.type is ColumnType.AMOUNT else 2
+        )
+        widths.append(
+            min(
+                max(limits["min"], digits, header_width(layout.headers[len(widths)])),
+                limits["max_number"],
+            )
+        )
     for d in layout.derived:
-        if d.kind == "average":
-            base = widths[layout.value_cols[d.source]]
-        else:
-            base = limits["min"]
+        base = widths[layout.value_cols[d.source]] if d.kind == "average" else limits["min"]
         widths.append(min(max(base, header_width(d.header)), limits["max_number"]))
+    # The reconciliation block below uses columns B to E: room for its figures and status.
+    if table.reported_total is not None and len(widths) > 1:
+        figures = [
+            len(f"{abs(v):,.{c.decimals}f}") + (4 if c.type is ColumnType.AMOUNT else 2)
+            for c, values in zip(
+                table.value_columns, zip(table.reported_total, totals, strict=True), strict=True
+            )
+            for v in values
+            if v is not None
+        ]
+        need = min(max([limits["min"], *figures]), limits["max_number"])
+        for c in range(1, min(4, len(widths))):
+            widths[c] = max(widths[c], need)
+        while len(widths) < 5:
+            widths.append(limits["min"])
+        widths[4] = max(
+            widths[4], len(ctx.mismatch) + 4, len(ctx.labels["workbook.table.status"]) + 2
+        )
     return widths
 
 
@@ -522,9 +574,7 @@ def _notes(ctx: Context, layout: TableLayout) -> list[str]:
     if table.has_hierarchy:
         notes.append(labels["workbook.table.note_hierarchy"])
     if layout.big:
-        notes.append(
-            labels.get("workbook.table.note_big", rows=_count(len(table.rows), ctx))
-        )
+        notes.append(labels.get("workbook.table.note_big", rows=_count(len(table.rows), ctx)))
     discrepancies = table.discrepancies()
     if discrepancies:
         notes.append(

@@ -9,6 +9,7 @@ from typing import Any
 from ..model import Usage
 from .context import Context
 from .names import formula_text, long_date, number_text, quote_sheet, ref
+from .table_sheet import header_height
 
 HEADER_ROW, FIRST_ROW = 3, 4
 SIZE, MAXIMUM, AVERAGE, USE, STATED, CHECK = range(6)
@@ -59,11 +60,22 @@ def write(ctx: Context, ws: Any, layout: UsageLayout) -> None:
         labels["workbook.usage.check"],
     ]
     widths = ctx.style["widths"]
-    longest = max(len(size_label(ctx, s.key, s.label)) for s in usage.sizes)
-    ws.set_column(SIZE, SIZE, min(max(longest + 2, 28), widths["max_label"]))
-    ws.set_column(MAXIMUM, STATED, widths["max_number"])
-    ws.set_column(CHECK, CHECK, 11)
-    ws.set_row(HEADER_ROW, 30)
+    texts = [size_label(ctx, s.key, s.label) for s in usage.sizes]
+    if usage.new_maximum is not None:
+        texts.append(
+            labels.get(
+                "workbook.usage.new_maximum", date=long_date(usage.new_maximum.since, labels)
+            )
+        )
+    longest = max(len(t) for t in texts)
+    column_widths = [
+        min(max(longest + 3, 28), widths["max_label"]),
+        *[widths["max_number"]] * 4,
+        11,
+    ]
+    for c, width in enumerate(column_widths):
+        ws.set_column(c, c, width)
+    ws.set_row(HEADER_ROW, header_height(headers, column_widths))
     ws.write_string(0, 0, labels.get("workbook.usage.title", year=year), formats.title())
     ws.write_string(
         1,
@@ -88,9 +100,7 @@ def write(ctx: Context, ws: Any, layout: UsageLayout) -> None:
         ws.write_string(r, SIZE, size_label(ctx, size.key, size.label))
         ws.write_number(r, MAXIMUM, float(size.maximum), euro)
         ws.write_number(r, AVERAGE, float(size.average_granted), euro)
-        ws.write_formula(
-            r, USE, f"={ref(r, AVERAGE)}/{ref(r, MAXIMUM)}", share, float(size.use)
-        )
+        ws.write_formula(r, USE, f"={ref(r, AVERAGE)}/{ref(r, MAXIMUM)}", share, float(size.use))
         if size.stated_use_percent is None:
             ws.write_blank(r, STATED, None, share)
             ws.write_blank(r, CHECK, None)
@@ -112,7 +122,9 @@ def write(ctx: Context, ws: Any, layout: UsageLayout) -> None:
     if usage.new_maximum is not None:
         new = usage.new_maximum
         day = long_date(new.since, labels)
-        ws.write_string(row, SIZE, labels.get("workbook.usage.new_maximum", date=day), formats.text(bold=True))
+        ws.write_string(
+            row, SIZE, labels.get("workbook.usage.new_maximum", date=day), formats.text(bold=True)
+        )
         ws.write_number(row, MAXIMUM, float(new.amount), euro)
         ws.write_string(
             row + 1,

@@ -1,0 +1,122 @@
+"""Helpers for the workbook tests: generated datasets and reading a built workbook back."""
+
+from __future__ import annotations
+
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def write_dataset(
+    folder: Path,
+    tables: list[dict[str, Any]],
+    *,
+    name: str = "generated",
+    number: int = 101,
+    date: str = "2024-03-15",
+    key_figures: dict[str, Any] | None = None,
+) -> Path:
+    """Write a dataset YAML with one answer per table (numbers as text, never float)."""
+    answers = [
+        {"number": i + 1, "paragraphs": [f"Antwoord {i + 1}."], "tables": [table]}
+        for i, table in enumerate(tables)
+    ] or [{"number": 1, "paragraphs": ["Geen tabel."]}]
+    data: dict[str, Any] = {
+        "format": 1,
+        "number": number,
+        "date": date,
+        "asked_by": "Jan Peeters",
+        "addressed_to": {"name": "Minister X", "title": "Vlaams minister van Economie"},
+        "subject": "Gegenereerde vraag",
+        "questions": [{"number": a["number"], "paragraphs": ["Vraag?"]} for a in answers],
+        "answers": answers,
+    }
+    if key_figures:
+        data["key_figures"] = key_figures
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def table(
+    table_id: str,
+    rows: list[tuple[Any, ...]],
+    columns: list[dict[str, Any]] | None = None,
+    total: dict[str, Any] | None = None,
+    caption: str | None = None,
+) -> dict[str, Any]:
+    """A table for write_dataset; rows are (label, value, ..., [level]) with values as text."""
+    columns = columns or [
+        {"key": "theme", "label": "Thema", "type": "label"},
+        {"key": "projects", "label": "Aantal projecten", "type": "count"},
+        {"key": "subsidy", "label": "Subsidie (€)", "type": "amount", "unit": "EUR", "decimals": 2},
+    ]
+    keys = [c["key"] for c in columns]
+    out_rows = []
+    for row in rows:
+        entry: dict[str, Any] = {}
+        for key, value in zip(keys, row, strict=False):
+            entry[key] = None if value is None else str(value)
+        if len(row) > len(keys):
+            entry["level"] = row[len(keys)]
+        out_rows.append(entry)
+    out: dict[str, Any] = {"id": table_id, "columns": columns, "rows": out_rows}
+    if total is not None:
+        out["total"] = {k: (v if k == "label" else str(v)) for k, v in total.items()}
+    if caption:
+        out["caption"] = caption
+    return out
+
+
+def build_xlsx(dataset: Path, out: Path, **options: Any) -> Path:
+    """Build only the workbook of ``dataset`` through the real build path."""
+    from kmo_export.build import BuildOptions, build
+
+    result = build(dataset, BuildOptions(output_dir=out, formats=("xlsx",), **options))
+    return result.outputs[0].path
+
+
+def open_both(path: Path) -> tuple[Any, Any]:
+    """The workbook read twice: formulas, and cached values (``data_only``)."""
+    import openpyxl
+
+    return openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
+
+
+def close(a: Any, b: Any, rel: float = 1e-9, cent: bool = False) -> bool:
+    """``a`` (a cell value) equals ``b`` (a Decimal computed in the test) to 1e-9 or the cent."""
+    if a is None or isinstance(a, str):
+        return False
+    if cent:
+        return abs(Decimal(repr(a)) - Decimal(b)) < Decimal("0.005")
+    return abs(float(a) - float(b)) <= rel * max(1.0, abs(float(b)))
+
+
+def header_row(ws: Any, first: str) -> int:
+    """1-based row of the table header whose first cell is ``first``."""
+    for row in ws.iter_rows(min_col=1, max_col=1):
+        if row[0].value == first and row[0].row > 1:
+            return row[0].row
+    raise AssertionError(f"no header {first!r} on {ws.title}")
+
+
+def headers(ws: Any, row: int) -> dict[str, int]:
+    """Header text -> 1-based column."""
+    out = {}
+    for cell in ws[row]:
+        if cell.value is not None:
+            out[str(cell.value)] = cell.column
+    return out
+
+
+def zip_text(path: Path, member: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(member).decode("utf-8")
+
+
+def zip_names(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as z:
+        return z.namelist()
