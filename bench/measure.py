@@ -29,6 +29,13 @@ class Run:
     returncode: int
     stderr: str = ""
     timed_out: bool = False
+    cpu: float = 0.0  # user + system seconds of the process and the children it reaped
+    others: float = 0.0  # CPU seconds the rest of the machine used meanwhile (/proc/stat)
+
+    @property
+    def others_cores(self) -> float:
+        """How many cores other work kept busy on average while this process ran."""
+        return self.others / self.wall if self.wall else 0.0
 
     @property
     def ok(self) -> bool:
@@ -44,7 +51,9 @@ def kmo_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "kmo_export"]
 
 
-def run_process(argv: list[str], timeout: float = 900.0, cwd: Path = ROOT) -> Run:
+def run_process(
+    argv: list[str], timeout: float = 900.0, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> Run:
     """Run ``argv`` to its end; wall time from spawn to reap, peak RSS of it and its children.
 
     Peak RSS comes from GNU time (/usr/bin/time) where it is installed: a process forked from
@@ -57,9 +66,15 @@ def run_process(argv: list[str], timeout: float = 900.0, cwd: Path = ROOT) -> Ru
     rss_file.unlink(missing_ok=True)
     prefix = [GNU_TIME, "-f", "%M", "-o", str(rss_file)] if GNU_TIME else []
     with (logs / "last-stderr.txt").open("w+b") as err:
+        busy_before = machine_busy()
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [*prefix, *argv], cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True
+            [*prefix, *argv],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,
         )
         timed_out = threading.Event()
 
@@ -76,6 +91,7 @@ def run_process(argv: list[str], timeout: float = 900.0, cwd: Path = ROOT) -> Ru
         finally:
             timer.cancel()
         wall = time.perf_counter() - start
+        busy = machine_busy() - busy_before
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         tail = err.read().decode("utf-8", "replace")[-2000:]
@@ -84,7 +100,21 @@ def run_process(argv: list[str], timeout: float = 900.0, cwd: Path = ROOT) -> Ru
         last = rss_file.read_text().strip().splitlines()[-1:]
         if last and last[0].isdigit():
             maxrss = int(last[0])
-    return Run(wall, maxrss, proc.returncode, tail, timed_out.is_set())
+    cpu = usage.ru_utime + usage.ru_stime
+    others = max(busy - cpu, 0.0)
+    return Run(wall, maxrss, proc.returncode, tail, timed_out.is_set(), cpu, others)
+
+
+def machine_busy() -> float:
+    """CPU seconds all cores have spent busy since boot (0.0 where /proc/stat is missing)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()[1:]
+    except OSError:
+        return 0.0
+    # user nice system idle iowait irq softirq steal ...: everything but idle and iowait.
+    ticks = [int(f) for f in fields[:8]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def _gnu_time() -> str | None:
@@ -100,6 +130,30 @@ def _gnu_time() -> str | None:
 
 
 GNU_TIME = _gnu_time()
+
+
+def compile_bytecode() -> float:
+    """Compile the environment's and the package's .py files to .pyc (as pip does at install).
+
+    uv installs without bytecode by default, and this workplace sets PYTHONDONTWRITEBYTECODE,
+    so without this step every process would compile every module it imports, again and again.
+    Returns the seconds it took (near 0 when everything is up to date).
+    """
+    import compileall
+    import sysconfig
+
+    start = time.perf_counter()
+    for folder in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}:
+        compileall.compile_dir(folder, quiet=2, workers=0)
+    compileall.compile_dir(str(ROOT / "kmo_export"), quiet=2, workers=0)
+    return time.perf_counter() - start
+
+
+def no_bytecode_env() -> dict[str, str]:
+    """An environment in which Python finds no .pyc and writes none: every import compiles."""
+    empty = WORK / "no-pycache"
+    empty.mkdir(parents=True, exist_ok=True)
+    return {**os.environ, "PYTHONPYCACHEPREFIX": str(empty), "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def median(values: list[float]) -> float:

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import datasets
-from measure import BENCH, ROOT, WORK, kmo_command, median
+from measure import BENCH, ROOT, WORK, compile_bytecode, kmo_command, median
 
 PROFILE = WORK / "profile"
 _IMPORT_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")
@@ -148,6 +148,9 @@ def profile_section(quick: bool = False) -> str:
         "*Batch path, 50 generated datasets, `-j 1`, one process:*",
         "",
         _top_table(hot, 12),
+        whatif_table(
+            batch_folder / "bench-007.yaml", repeat=6 if quick else 8, rounds=2 if quick else 3
+        ),
     ]
     return "\n".join(lines)
 
@@ -167,4 +170,5 @@ def _top_table(rows: list[tuple[str, int, float, float]], n: int) -> str:
 
 
 if __name__ == "__main__":
+    compile_bytecode()
     print(profile_section("--quick" in sys.argv))
