@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import datasets
 from measure import BENCH, ROOT, WORK, compile_bytecode, kmo_command, median
+from whatif import whatif_table
 
 PROFILE = WORK / "profile"
 _IMPORT_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")
