@@ -52,7 +52,9 @@ def _pattern(language: str, kind: str, decimals: int) -> NumberPattern:
     if kind == "number":
         return parse_pattern(f"#,##0{fraction}")
     if kind == "percent":
-        return parse_pattern(labels(language).get("brief.format.percent", number=f"#,##0{fraction}"))
+        return parse_pattern(
+            labels(language).get("brief.format.percent", number=f"#,##0{fraction}")
+        )
     pattern = copy(locale(language).currency_formats["standard"])
     pattern.frac_prec = (decimals, decimals)
     return pattern

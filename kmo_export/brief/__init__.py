@@ -1,34 +1,38 @@
-"""The ministerial brief (.docx). Entry points: :func:`load_template`, :func:`render_docx`."""
+"""The ministerial brief (.docx). Entry points: :func:`load_template`, :func:`render_docx`.
+
+The brief mirrors the written question and its answer: the subject and the question's
+number, date, asker and minister; a key message of figures computed from the dataset; each
+question with its answer and, right there, the answer's figures (tables and native Word
+charts whose data sits in an embedded workbook); an annex with the full tables; a source
+line. It is built on a Word template (``templates/brief.docx``) that staff may restyle.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from ..model import Report
+from .template import REQUIRED_STYLES, Template, load_template
+
+__all__ = ["REQUIRED_STYLES", "Template", "load_template", "render_docx"]
 
 
-def load_template(path: Path | None) -> Any:
-    """Check the Word template (default: the bundled one) before anything is written."""
-    from ..resources import templates_dir
+def render_docx(report: Report, path: Path, template: Template | None = None) -> None:
+    """Write the brief for ``report`` to ``path`` (a .docx; byte-identical for the same input)."""
+    from ..labels import labels
+    from . import package
+    from .content import Composer
 
-    return path or templates_dir() / "brief.docx"
-
-
-def render_docx(report: Report, path: Path, template: Any = None) -> None:
-    """Write the brief for ``report`` to ``path`` (minimal placeholder until issue 4 lands)."""
-    import docx
-
-    document = docx.Document()
+    template = template or load_template(None)
+    document = template.open()
+    tag = labels(report.language).get("language_tag")
+    package.clear_body(document)
+    composer = Composer(report, document.part, template, package.first_drawing_id(document))
+    package.fill_body(document, composer.compose())
     dataset = report.dataset
-    document.add_heading(dataset.subject, 0)
-    for question in dataset.questions:
-        document.add_heading(f"Vraag {question.number}", 1)
-        for paragraph in question.paragraphs:
-            document.add_paragraph(paragraph)
-        answer = dataset.answer(question.number)
-        if answer:
-            document.add_heading("Antwoord", 2)
-            for paragraph in answer.paragraphs:
-                document.add_paragraph(paragraph)
-    document.save(str(path))
+    subject = labels(report.language).get(
+        "brief.written_question", number=dataset.number, date=dataset.date.isoformat()
+    )
+    package.set_language(document, tag)
+    package.set_properties(document, dataset.subject, subject, tag, report.created)
+    package.save(document, Path(path), report.created)

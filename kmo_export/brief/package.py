@@ -1,0 +1,115 @@
+"""The .docx package around the body: language, core properties, a deterministic zip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .wordml import DECLS
+
+if TYPE_CHECKING:
+    from docx.document import Document
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_HEADER_FOOTER = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
+)
+_DOCPR_ID = re.compile(rb"<wp:docPr\b[^>]*?\bid=\"(\d+)\"")
+#: The earliest time a zip entry can carry.
+ZIP_EPOCH = dt.datetime(1980, 1, 1)
+
+
+def clear_body(document: Document) -> None:
+    """Remove the template's content, keeping its section properties (page, header, footer)."""
+    body = document.element.body
+    for child in list(body):
+        if child.tag != f"{_W}sectPr":
+            body.remove(child)
+
+
+def first_drawing_id(document: Document) -> int:
+    """A drawing id above every one the template's headers and footers already use."""
+    used = [0]
+    for rel in document.part.rels.values():
+        if not rel.is_external and rel.target_part.content_type in _HEADER_FOOTER:
+            used += [int(m) for m in _DOCPR_ID.findall(rel.target_part.blob)]
+    return max(used) + 1
+
+
+def fill_body(document: Document, xml: str) -> None:
+    """Parse the body XML once and put it before the section properties."""
+    from docx.oxml.parser import parse_xml
+
+    holder = parse_xml(f"<w:body {DECLS}>{xml}</w:body>")
+    body = document.element.body
+    anchor = body.find(f"{_W}sectPr")
+    for child in list(holder):
+        if anchor is not None:
+            anchor.addprevious(child)
+        else:
+            body.append(child)
+
+
+def set_language(document: Document, tag: str) -> None:
+    """The document language in the style defaults (what Word and screen readers use)."""
+    from docx.oxml.parser import OxmlElement
+
+    styles = document.styles.element
+    defaults = styles.find(f"{_W}docDefaults")
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(f"{_W}rPrDefault")
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(f"{_W}rPr")
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    lang = rpr.find(f"{_W}lang")
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        # w:lang comes before these in w:rPr (schema order).
+        followers = [rpr.find(f"{_W}{t}") for t in ("eastAsianLayout", "specVanish", "oMath")]
+        follower = next((f for f in followers if f is not None), None)
+        if follower is not None:
+            follower.addprevious(lang)
+        else:
+            rpr.append(lang)
+    lang.set(f"{_W}val", tag)
+
+
+def set_properties(
+    document: Document, title: str, subject: str, tag: str, created: dt.datetime
+) -> None:
+    """Core properties: title and subject for readers; every date the build's timestamp."""
+    props = document.core_properties
+    props.title = title
+    props.subject = subject
+    props.language = tag
+    props.author = "kmo-export"
+    props.last_modified_by = "kmo-export"
+    props.revision = 1
+    props.created = props.modified = props.last_printed = created
+
+
+def save(document: Document, path: Path, created: dt.datetime) -> None:
+    """Save with fixed entry times in the writer's fixed order: same input, same bytes."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    stamp = max(created, ZIP_EPOCH).timetuple()[:6]
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
