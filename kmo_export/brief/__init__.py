@@ -19,6 +19,7 @@ __all__ = ["REQUIRED_STYLES", "Template", "load_template", "render_docx"]
 
 def render_docx(report: Report, path: Path, template: Template | None = None) -> None:
     """Write the brief for ``report`` to ``path`` (a .docx; byte-identical for the same input)."""
+    from .. import formatting as fmt
     from ..labels import labels
     from . import package
     from .content import Composer
@@ -31,7 +32,9 @@ def render_docx(report: Report, path: Path, template: Template | None = None) ->
     package.fill_body(document, composer.compose())
     dataset = report.dataset
     subject = labels(report.language).get(
-        "brief.written_question", number=dataset.number, date=dataset.date.isoformat()
+        "brief.written_question",
+        number=dataset.number,
+        date=fmt.date(dataset.date, report.language),
     )
     package.set_language(document, tag)
     package.set_properties(document, dataset.subject, subject, tag, report.created)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .wordml import DECLS
+from .wordml import DECLS, esc
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -100,16 +99,65 @@ def set_properties(
 
 
 def save(document: Document, path: Path, created: dt.datetime) -> None:
-    """Save with fixed entry times in the writer's fixed order: same input, same bytes."""
-    buffer = io.BytesIO()
-    document.save(buffer)
+    """Write the package: fixed entry times, a fixed order, one compression pass.
+
+    The parts come from python-docx's package (a depth-first walk of the relationships, the
+    same order every time); entries are stamped with ``created``, so the same input gives the
+    same bytes. Already-compressed parts (embedded workbooks, images) are stored as they are.
+    """
+    package = document.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    entries: list[tuple[str, bytes | str]] = [
+        ("[Content_Types].xml", _content_types(parts)),
+        ("_rels/.rels", package.rels.xml),
+    ]
+    for part in parts:
+        entries.append((part.partname.membername, part.blob))
+        if len(part.rels):
+            entries.append((part.partname.rels_uri.membername, part.rels.xml))
     stamp = max(created, ZIP_EPOCH).timetuple()[:6]
-    with (
-        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in entries:
+            entry = zipfile.ZipInfo(name, date_time=stamp)
+            stored = name.rsplit(".", 1)[-1].lower() in _COMPRESSED
+            entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            target.writestr(entry, data)
+
+
+# Parts that are compressed already: deflating them again costs time and gains nothing.
+_COMPRESSED = {"xlsx", "jpeg", "jpg", "png", "gif"}
+
+
+# [Content_Types].xml: a Default per well-known extension, an Override for every other part.
+def _content_types(parts: list) -> bytes:  # type: ignore[type-arg]
+    from docx.opc.spec import default_content_types
+
+    known = set(default_content_types)
+    defaults = {
+        "rels": "application/vnd.openxmlformats-package.relationships+xml",
+        "xml": "application/xml",
+    }
+    overrides: dict[str, str] = {}
+    for part in parts:
+        ext = part.partname.ext.lower()
+        if (ext, part.content_type) in known:
+            defaults[ext] = part.content_type
+        else:
+            overrides[str(part.partname)] = part.content_type
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">',
+        *(
+            f'<Default Extension="{esc(e)}" ContentType="{esc(t)}"/>'
+            for e, t in sorted(defaults.items())
+        ),
+        *(
+            f'<Override PartName="{esc(n)}" ContentType="{esc(t)}"/>'
+            for n, t in sorted(overrides.items())
+        ),
+        "</Types>",
+    ]
+    return "".join(lines).encode("utf-8")
