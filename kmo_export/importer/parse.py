@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .tables import ParsedTable, Region, find_regions, parse_table, split_line
+from .tables import TABLE_IDS, ParsedTable, Region, find_regions, parse_table, split_line
 from .text import (
     Line,
     Source,
@@ -86,7 +86,9 @@ def parse(source: Source) -> Parsed:
         else:
             break
         i += 1
-    m = re.match(r"^aan\s+(.+)$", lines[i].text if i < len(lines) else "", re.IGNORECASE)
+    m = re.match(r"^aan\s+(\S.*)$", lines[i].text if i < len(lines) else "")
+    if m and m.group(1) != m.group(1).upper():
+        m = None  # the name stands in capitals
     if not m:
         raise source.error(
             lines[min(i, len(lines) - 1)],
@@ -265,7 +267,7 @@ def _answer(source: Source, item: Item, table_ids: set[str]) -> tuple[list[str],
     for region in regions:
         table = parse_table(source, lines, region, "")
         base = table.columns[0].key
-        table_id = base if base.endswith("s") else f"{base}s"
+        table_id = TABLE_IDS.get(base, base)
         candidate, n = table_id, 2
         while candidate in table_ids:
             candidate, n = f"{table_id}_{n}", n + 1

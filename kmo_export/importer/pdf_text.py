@@ -24,7 +24,7 @@ def pdf_text(path: Path) -> str:
                 raise ImportTextError(
                     f"{path}: the PDF is encrypted; save an unprotected copy"
                 ) from None
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
     except ImportTextError:
         raise
     except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
@@ -35,3 +35,11 @@ def pdf_text(path: Path) -> str:
             f"{path}: the PDF holds no text (a scanned image?); import its text instead"
         )
     return text
+
+
+# The layout mode keeps blank lines between paragraphs; the plain mode is the fallback.
+def _page_text(page) -> str:  # type: ignore[no-untyped-def]
+    try:
+        return page.extract_text(extraction_mode="layout") or ""
+    except Exception:
+        return page.extract_text() or ""

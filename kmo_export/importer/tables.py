@@ -66,7 +66,7 @@ def split_line(line: Line) -> Split:
         return Split(line, text, [])
     # Leading signs belong to the label only if no figure follows them directly.
     cells: list[Number | None] = []
-    prefix_euro = run[0] in (EURO, "EUR")
+    prefix_euro = run[-1] not in (EURO, "EUR")  # "€ 12" unless the run ends in a sign
     pending_euro = False
     for token in run:
         if token in (EURO, "EUR"):
@@ -286,10 +286,27 @@ def _label_lines(lines: list[Line], splits: list[Split], first: int, collected: 
             n += 1
             text = lines[collected[-n]].text
         return n
+    if _number_labelled(splits, first):
+        return 0
     n = 1
     while n < len(collected) and lines[collected[-n]].text[:1].islower():
         n += 1
     return n
+
+
+# Whether the rows from lines[first] on are figures only, the first one a label ("2021 120 1.000").
+def _number_labelled(splits: list[Split], first: int) -> bool:
+    counts = []
+    for s in splits[first : first + 12]:
+        if s.line.blank:
+            continue
+        if s.text or not s.cells:
+            break
+        head = s.cells[0]
+        if head is None or not head.is_plain_int:
+            return False
+        counts.append(len(s.cells))
+    return len(counts) >= 2 and counts[0] >= 2 and len(set(counts[:-1])) == 1
 
 
 # The caption paragraph ending at lines[m]: its text and its first line.
@@ -305,6 +322,18 @@ def _is_total(label: str) -> bool:
 
 
 # -- rows -----------------------------------------------------------------------------------
+
+
+_NUMBERISH = re.compile(r"^[€(]?[-−]?\d[\d.,]*[%€)]?$")
+
+
+def check_labels(source: Source, items: list[Split]) -> None:
+    """Refuse a table line with a figure that is no number ("2.305,218,74"): never a label."""
+    for s in items:
+        for token in s.text.split(" "):
+            bare = token.rstrip(":;")
+            if _NUMBERISH.match(bare) and parse_number(bare.strip("()")) is None:
+                raise source.error(s.line, f"{token!r} is not a number in Belgian format")
 
 
 def _rows_per_line(items: list[Split], n: int, header: list[str]) -> tuple[list[RawRow], int]:
@@ -422,7 +451,12 @@ def _cell_per_line(items: list[Split], n: int, header: list[str]) -> tuple[list[
                     continue
         else:
             if not label:
-                if number is not None and number.is_plain_int:
+                if (
+                    number is not None
+                    and number.is_plain_int
+                    and not s.text
+                    and s.cells[0] is number
+                ):
                     label, first = [number.text], s.line
                     penalty += 1
                     i += 1
@@ -444,24 +478,27 @@ def _cell_per_line(items: list[Split], n: int, header: list[str]) -> tuple[list[
 def read_rows(source: Source, items: list[Split], header: list[str]) -> tuple[list[RawRow], int]:
     """The rows of a table body and the number of numeric columns that explains them best."""
     best: tuple[int, int, int, list[RawRow]] | None = None
-    first_error: _Misfit | None = None
+    errors: dict[int, _Misfit] = {}
     counts = Counter(len(s.cells) for s in items if s.cells)
+    mixed = Counter(len(s.cells) for s in items if s.cells and s.text)
+    likely = (mixed or counts).most_common(1)[0][0] if counts else 1
     widest = max(counts) if counts else 1
     for n in range(1, min(max(widest + 1, 2), _MAX_COLUMNS) + 1):
         for rank, reader in enumerate((_rows_per_line, _cell_per_line)):
             try:
                 rows, penalty = reader(items, n, header)
             except _Misfit as exc:
-                first_error = first_error or exc
+                errors.setdefault(n, exc)
                 continue
-            if not rows:
+            if not rows or 2 * sum(r.partial is not None for r in rows) > len(rows):
                 continue
             penalty += _header_misfit(header, n)
             key = (penalty, rank, -n)
             if best is None or key < best[:3]:
                 best = (*key, rows)
     if best is None:
-        line, message = first_error.args if first_error else (items[0].line, "no table rows")
+        error = errors.get(likely) or next(iter(errors.values()), None)
+        line, message = error.args if error else (items[0].line, "no table rows")
         raise source.error(line, f"cannot read this table line ({message})")
     return best[3], -best[2]
 
@@ -520,7 +557,10 @@ def _header_words(header: list[str]) -> list[tuple[str, bool]]:
         parts = text.split(" ")
         for k, word in enumerate(parts):
             if k == 0 and words and words[-1][0].endswith("-") and word[:1].islower():
-                words[-1] = (words[-1][0] + word, words[-1][1])
+                # A word hyphenated at the line end: "uitbe-" / "taalde" is "uitbetaalde".
+                head = words[-1][0]
+                head = head[:-1] if head[-2:-1].islower() and len(head) > 4 else head
+                words[-1] = (head + word, words[-1][1])
                 continue
             words.append((word, k == 0 and bool(words)))
     return words
@@ -567,6 +607,18 @@ def split_header(header: list[str], n: int) -> list[str] | None:
 
 
 # -- columns ------------------------------------------------------------------------------------
+
+#: Table ids for the known label columns (English plurals); other tables take the key itself.
+TABLE_IDS = {
+    "theme": "themes",
+    "province": "provinces",
+    "municipality": "municipalities",
+    "sector": "sectors",
+    "year": "years",
+    "label": "pivot",
+    "description": "items",
+    "region": "regions",
+}
 
 KNOWN_KEYS = {
     "thema": "theme",
@@ -623,6 +675,7 @@ def parse_table(source: Source, lines: list[Line], region: Region, table_id: str
     """Read the table in ``region``: columns, rows, total row, types, hierarchy."""
     header_texts = [line.text for line in region.header]
     items = [split_line(line) for line in lines[region.body : region.end]]
+    check_labels(source, items)
     rows, n = read_rows(source, items, header_texts)
     labels = split_header(header_texts, n) if header_texts else None
     if labels is None:
@@ -696,7 +749,9 @@ def _fits(cell: Number | None, profile: tuple[bool, bool, bool]) -> int:
         return 1
     percent, euro, decimal = profile
     own = (cell.percent, cell.euro, cell.style in ("comma", "point"))
-    return int(own == (percent, euro, decimal) or (own[:2] == (percent, euro) and not own[2]))
+    if own == (percent, euro, decimal):
+        return 2
+    return int(own[:2] == (percent, euro) and not own[2])
 
 
 def _column_types(source: Source, table: ParsedTable, n: int, header: str) -> None:
@@ -757,13 +812,14 @@ def _resolve_points(
     total_index = len(table.rows) if table.total is not None else None
     reported = plain[total_index] if total_index is not None else None
     body = [i for i in ambiguous if i != total_index]
+    places = max((c.decimals for c in numbers if c.style in ("comma", "point")), default=0)
     if reported is not None and len(body) <= 12:
         fits = []
         for choice in itertools.product((False, True), repeat=len(body)):
             trial = list(plain)
             for i, alt in zip(body, choice, strict=True):
                 if alt:
-                    trial[i] = cells[i].alternative  # type: ignore[union-attr]
+                    trial[i] = _requantize(cells[i].alternative, places)  # type: ignore[union-attr]
             rows_sum = sum((v for v in trial[: len(table.rows)] if v is not None), Decimal(0))
             if rows_sum == reported:
                 fits.append(trial)
@@ -780,58 +836,84 @@ def _resolve_points(
     )
 
 
+# "38.500" read as 38.5 is written with the column's decimals (38.50), if that is exact.
+def _requantize(value: Decimal, places: int) -> Decimal:
+    quantized = value.quantize(Decimal(1).scaleb(-places))
+    return quantized if quantized == value else value
+
+
 # Pivot tables repeat parents above their children: find the levels, never double-count.
 def _hierarchy(table: ParsedTable, pivot: bool) -> None:
-    values = table.values
+    values = [[v or Decimal(0) for v in row] for row in table.values]
+    given = [[v is not None for v in row] for row in table.values]
     total = table.total_values
-    n = len(table.columns) - 1
-
-    def matches(target: list[Decimal | None], got: list[Decimal]) -> bool:
-        return any(t is not None for t in target) and all(
-            t is None or t == g for t, g in zip(target, got, strict=True)
-        )
-
-    def flat_sum(indices: list[int]) -> list[Decimal]:
-        return [sum((values[i][j] or Decimal(0) for i in indices), Decimal(0)) for j in range(n)]
-
-    if total is not None and matches(total, flat_sum(list(range(len(values))))):
+    count = len(values)
+    width = len(table.columns) - 1
+    nonnegative = all(v >= 0 for row in values for v in row)
+    flat = [sum((row[j] for row in values), Decimal(0)) for j in range(width)]
+    if total is not None and all(t is None or t == f for t, f in zip(total, flat, strict=True)):
         return
     if total is None and not pivot:
         return
-    levels = [0] * len(values)
+    budget = [20_000]
 
-    def span(i: int, end: int, level: int) -> int:
-        # One past the subtree rooted at row i; sets the levels of its children.
-        levels[i] = level
-        acc = [Decimal(0)] * n
-        k = i + 1
-        children = []
-        while k < end:
-            children.append(k)
-            saved = levels[:]
-            k2 = span(k, end, level + 1)
-            acc = [a + (values[k][j] or Decimal(0)) for j, a in enumerate(acc)]
-            k = k2
-            if matches(values[i], acc):
-                return k
-            if any(v is not None and a > v for a, v in zip(acc, values[i], strict=True)):
-                levels[:] = saved
-                break
-        for c in children:
-            levels[c] = 0
-        levels[i] = level
-        return i + 1
+    Need = list[Decimal | None]
 
-    i = 0
-    while i < len(values):
-        i = span(i, len(values), 0)
-    if not any(levels):
-        return
-    tops = [i for i, level in enumerate(levels) if level == 0]
-    if total is not None and not matches(total, flat_sum(tops)):
-        return
-    for row, level in zip(table.rows, levels, strict=True):
-        row.level = level
+    def subtract(need: Need, i: int) -> Need | None:
+        # What is still needed after row i; None if row i overshoots.
+        out: Need = []
+        for j, n in enumerate(need):
+            if n is None:
+                out.append(None)
+                continue
+            rest = n - values[i][j]
+            if nonnegative and rest < 0:
+                return None
+            out.append(rest)
+        return out
+
+    def subtrees(i: int, level: int):  # (next row, levels) of the subtree rooted at row i
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        need: Need = [values[i][j] if given[i][j] else None for j in range(width)]
+        if any(n is not None for n in need):
+            for nxt, assign in sequence(i + 1, level + 1, need):
+                yield nxt, {i: level, **assign}
+        yield i + 1, {i: level}
+
+    def sequence(k: int, level: int, need: Need):  # subtrees from row k that add up to need
+        if k >= count:
+            return
+        for nxt, assign in subtrees(k, level):
+            rest = subtract(need, k)
+            if rest is None:
+                continue
+            if all(n is None or n == 0 for n in rest):
+                yield nxt, assign
+            for nxt2, assign2 in sequence(nxt, level, rest):
+                yield nxt2, {**assign, **assign2}
+
+    def forest(k: int):  # the whole table from row k as top-level subtrees
+        if k >= count:
+            yield {}
+            return
+        for nxt, assign in subtrees(k, 0):
+            for rest in forest(nxt):
+                yield {**assign, **rest}
+
+    for assign in forest(0):
+        levels = [assign[i] for i in range(count)]
+        if not any(levels):
+            continue
+        tops = [i for i in range(count) if levels[i] == 0]
+        sums = [sum((values[i][j] for i in tops), Decimal(0)) for j in range(width)]
+        if total is None or all(t is None or t == s for t, s in zip(total, sums, strict=True)):
+            for row, level in zip(table.rows, levels, strict=True):
+                row.level = level
+            return
+        if budget[0] < 0:
+            return
 
 
 def line_is_break(lines: list[Line], i: int) -> bool:

@@ -71,7 +71,8 @@ class Source:
             for k, part in enumerate(parts):
                 if k:
                     self.lines.append(Line(no, "", "", page_break=True))
-                self.lines.append(_line(no, part))
+                if part.strip() or len(parts) == 1:
+                    self.lines.append(_line(no, part))
         self.skipped: list[Line] = []  # page furniture left out, reported in the output
 
     def error(self, line: Line | int | None, message: str) -> ImportTextError:
@@ -94,7 +95,7 @@ class Source:
 def _line(no: int, raw: str) -> Line:
     text = raw.replace("\u00ad", "")  # soft hyphen
     bullet = False
-    match = _BULLET.match(text)
+    match = None if _PAGE_NUMBER_STRONG.match(text.strip()) else _BULLET.match(text)
     if match and (match.group(1) != "o" or text.lstrip().startswith("o ")):
         text, bullet = text[match.end() :], True
     text = _PUA.sub("", text)
@@ -162,7 +163,7 @@ def drop_page_furniture(source: Source, lines: list[Line]) -> list[Line]:
         if count < 2:
             continue
         where = [i for i, line in enumerate(lines) if line.text == text]
-        if all(_near_break(lines, i) for i in where) and not _looks_like_row(text):
+        if all(_near_break(lines, i) for i in where):
             drop.update(where)
     source.skipped.extend(lines[i] for i in sorted(drop))
     return [line for i, line in enumerate(lines) if i not in drop]
@@ -180,18 +181,13 @@ def _starts_blank_run(lines: list[Line], i: int) -> bool:
     )
 
 
-# Whether a repeated line ends in a figure (a table row, never page furniture).
-def _looks_like_row(text: str) -> bool:
-    from .numbers import parse_number
-
-    return parse_number(text.split(" ")[-1]) is not None and " " in text
-
-
 def paragraphs(lines: list[Line]) -> list[tuple[Line, str]]:
     """Blank-line separated paragraphs, wrapped lines joined; a bullet starts its own paragraph."""
     out: list[tuple[Line, str]] = []
     current: list[Line] = []
     for line in [*lines, Line(0, "", "")]:
+        if line.page_break:
+            continue  # a paragraph may run on over a page boundary
         if line.blank or line.bullet:
             if current:
                 out.append((current[0], join_lines([c.text for c in current], current[0].bullet)))
