@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import BuildOptions, build, output_paths
-from .errors import KmoExportError, OutputError
+from .errors import DatasetError, KmoExportError, OutputError
 
 #: Seconds a worker gets to clean up (remove its temporary file) after an interrupt.
 _SHUTDOWN_GRACE = 10.0
@@ -145,8 +145,12 @@ def build_one(path: Path, options: BuildOptions) -> Outcome:
     """Build one dataset and report the outcome; never raises for a bad dataset."""
     start = time.perf_counter()
     outcome = Outcome(path, ok=False)
+    rendering_failed = True
     try:
         result = build(path, options)
+    except DatasetError as exc:  # found before anything is written
+        outcome.errors = _lines(exc)
+        rendering_failed = False
     except KmoExportError as exc:
         outcome.errors = _lines(exc)
     except MemoryError:
@@ -167,8 +171,24 @@ def build_one(path: Path, options: BuildOptions) -> Outcome:
             for w in result.outputs
         ]
         outcome.warnings = [str(p) for p in result.warnings]
+    if not outcome.ok and rendering_failed:
+        discard_partial(path, options)
     outcome.duration = time.perf_counter() - start
     return outcome
+
+
+def discard_partial(path: Path, options: BuildOptions) -> None:
+    """Remove what a failed or interrupted build of ``path`` may have left in the output folder.
+
+    A renderer object abandoned mid-write can still write when it is garbage-collected
+    (XlsxWriter's ``Workbook.__del__`` closes, and so writes, an unclosed workbook), after
+    :func:`~kmo_export.output.atomic_write` removed its temporary file: collect such objects
+    now, then remove the temporary files of this dataset's outputs.
+    """
+    import gc
+
+    gc.collect()
+    remove_stale_parts([path], options)
 
 
 def default_jobs() -> int:
@@ -198,11 +218,19 @@ def run(
     remove_stale_parts(paths, options)
     jobs = max(1, min(jobs or default_jobs(), len(paths)))
     if jobs == 1:
-        outcomes = []
-        for path in paths:
-            outcomes.append(build_one(path, options))
-            if on_outcome:
-                on_outcome(outcomes[-1])
+        outcomes: list[Outcome] = []
+        current: Path | None = None
+        try:
+            for current in paths:
+                outcomes.append(build_one(current, options))
+                if on_outcome:
+                    on_outcome(outcomes[-1])
+            current = None
+        except KeyboardInterrupt:
+            pass
+        if current is not None:  # interrupted: the traceback is gone, clean up, then stop
+            discard_partial(current, options)
+            raise KeyboardInterrupt
         return outcomes
     return _Pool(paths, options, jobs, on_outcome).run()
 
@@ -392,17 +420,25 @@ def _work(conn: Any, paths: list[Path], options: BuildOptions) -> None:
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)  # terminate() removes the temporary file, then exits
+    signal.signal(signal.SIGTERM, stop)  # terminate() cleans up like Ctrl-C, then exits
+    current: int | None = None
     try:
         while True:
             index = conn.recv()
             if index is None:
-                return
-            conn.send((index, build_one(paths[index], options)))
+                break
+            current = index
+            outcome = build_one(paths[index], options)
+            current = None
+            conn.send((index, outcome))
     except (KeyboardInterrupt, EOFError, OSError):
-        return
+        pass
     finally:
         conn.close()
+    if current is not None:  # interrupted mid-build: the traceback is gone, clean up
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        discard_partial(paths[current], options)
 
 
 def _lines(exc: KmoExportError) -> list[str]:

@@ -157,7 +157,7 @@ def expand_inputs(inputs: Sequence[str]) -> list[Path]:
             matches = [path]
         found += matches
     unique: dict[str, Path] = {}
-    for path in found:
+    for path in sorted(found, key=lambda p: p.as_posix()):  # of two spellings, the first sorted
         unique.setdefault(_identity(path), path)
     return sorted(unique.values(), key=lambda p: p.as_posix())
 
