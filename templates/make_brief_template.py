@@ -24,7 +24,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
 
 OUT = Path(__file__).resolve().parent / "brief.docx"
 FONT = "Arial"
@@ -83,7 +83,7 @@ def main() -> None:
 # A4, 2.5 cm margins, header and footer 1.25 cm from the edge.
 def _page(document: docx.document.Document) -> None:
     section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.page_width, section.page_height = Twips(11906), Twips(16838)  # A4 as Word has it
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
     section.header_distance = section.footer_distance = Cm(1.25)

@@ -1,0 +1,322 @@
+"""The brief on generated datasets: several tables, hostile text, inconsistent totals, big tables."""
+
+from __future__ import annotations
+
+import zipfile
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from babel.numbers import parse_decimal
+
+from kmo_export.brief import load_template, render_docx
+from kmo_export.build import BuildOptions
+from kmo_export.build import build as build_dataset
+from kmo_export.loader import load, read_dataset
+from kmo_export.model import Report
+from kmo_export.validate import validate
+
+from .conftest import ooxml_problems
+
+NBSP = "\u00a0"
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:float", str(v)))
+
+
+def nl(text: str) -> Decimal:
+    return parse_decimal(text.replace(NBSP, "").replace("%", "").strip(), "nl_BE")
+
+
+def q(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def dataset(tmp_path: Path, name: str, answers: list[dict], **extra) -> Path:
+    data = {
+        "format": 1,
+        "number": 1234,
+        "date": "2024-03-05",
+        "asked_by": "An Vraagsteller",
+        "addressed_to": {"name": "Jan Minister", "title": "Vlaams minister van Begroting"},
+        "subject": "Begroting - Technische vragen",
+        "introduction": ["Een inleiding."],
+        "questions": [
+            {"number": a["number"], "paragraphs": [f"Vraag over {a['number']}?"]} for a in answers
+        ],
+        "answers": answers,
+        **extra,
+    }
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(
+        yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return path
+
+
+def render(path: Path, language: str = "nl", **options) -> Path:
+    out = path.with_name(f"{path.stem}-{language}.docx")
+    render_docx(Report(read_dataset(path), language, **options), out, load_template(None))
+    return out
+
+
+def rows(table) -> list[list[str]]:
+    return [[c.text for c in r.cells] for r in table.rows]
+
+
+MULTI = [
+    {
+        "number": 1,
+        "paragraphs": ["Hieronder twee tabellen."],
+        "tables": [
+            {
+                "id": "provincies",
+                "caption": "Tabel 2a. Dossiers per provincie",
+                "columns": [
+                    {"key": "provincie", "label": "Provincie", "type": "label"},
+                    {"key": "dossiers", "label": "Dossiers", "type": "count"},
+                    {"key": "bedrag", "label": "Bedrag (€)", "type": "amount", "unit": "EUR"},
+                ],
+                "rows": [
+                    ["Antwerpen", 120, Decimal("10500.25")],
+                    ["Limburg", 45, Decimal("3999.75")],
+                    ["Oost-Vlaanderen", 98, Decimal("8800.00")],
+                    ["Vlaams-Brabant", 77, Decimal("6100.10")],
+                    ["West-Vlaanderen", 101, Decimal("9050.90")],
+                ],
+                "total": {"label": "Totaal", "dossiers": 441, "bedrag": Decimal("38451.00")},
+            },
+            {
+                "id": "begroting",
+                "caption": "Tabel 2b. Kredieten per begrotingsartikel",
+                "columns": [
+                    {"key": "artikel", "label": "Begrotingsartikel", "type": "label"},
+                    {
+                        "key": "krediet",
+                        "label": "Krediet (mln)",
+                        "type": "amount",
+                        "unit": "EUR million",
+                        "decimals": 3,
+                    },
+                    {"key": "aandeel", "label": "Aandeel (%)", "type": "percent", "decimals": 2},
+                ],
+                "rows": [
+                    {
+                        "artikel": "5425: Subsidies",
+                        "krediet": Decimal("12.500"),
+                        "aandeel": Decimal("62.50"),
+                    },
+                    {
+                        "artikel": "Waarvan lokale besturen",
+                        "krediet": Decimal("4.000"),
+                        "aandeel": None,
+                        "level": 1,
+                    },
+                    {
+                        "artikel": "2025 (31/10)",
+                        "krediet": Decimal("7.500"),
+                        "aandeel": Decimal("37.49"),
+                    },
+                ],
+                "total": {
+                    "label": "Eindtotaal",
+                    "krediet": Decimal("20.000"),
+                    "aandeel": Decimal("99.99"),
+                },
+                "notes": ["Cijfers tot en met 31 oktober."],
+            },
+        ],
+    },
+    {"number": 2, "paragraphs": ["Geen tabel bij dit antwoord."]},
+]
+
+
+@pytest.fixture(scope="module")
+def multi(tmp_path_factory) -> Path:
+    return dataset(tmp_path_factory.mktemp("multi"), "begroting", MULTI)
+
+
+def test_several_tables_each_under_its_answer(multi):
+    assert validate(load(multi)) == []
+    document = docx.Document(str(render(multi)))
+    texts = [p.text for p in document.paragraphs]
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert captions[0] == "Tabel 2a. Dossiers per provincie"
+    assert captions[2] == "Tabel 2b. Kredieten per begrotingsartikel"
+    assert captions[1].startswith("Figuur 1.") and captions[3].startswith("Figuur 2.")
+    assert texts.index("Vraag 2") > texts.index(captions[3])  # both tables under answer 1
+    assert "Bijlage" not in texts  # short tables stand in full under their answer
+    first, second = rows(document.tables[0]), rows(document.tables[1])
+    assert first[0] == [
+        "Provincie",
+        "Dossiers",
+        "Aandeel",
+        "Bedrag (€)",
+        "Gemiddeld per project (€)",
+    ]
+    data = MULTI[0]["tables"][0]["rows"]
+    total = sum(r[1] for r in data)
+    for cells, row in zip(first[1:-1], data, strict=True):
+        assert cells[0] == row[0]
+        assert nl(cells[1]) == row[1]
+        assert nl(cells[2]) == q(Decimal(row[1]) / total * 100, 1)
+        assert nl(cells[3]) == row[2]
+        assert nl(cells[4]) == q(row[2] / row[1], 2)
+    assert first[-1][:2] == ["Totaal", "441"] and first[-1][3] == "38.451,00"
+    # The second table: a hierarchy, an empty cell, percentages as written, its notes.
+    assert second[0] == ["Begrotingsartikel", "Krediet (mln)", "Aandeel", "Aandeel (%)"]
+    assert [c[0] for c in second[1:]] == [
+        "5425: Subsidies",
+        "Waarvan lokale besturen",
+        "2025 (31/10)",
+        "Eindtotaal",
+    ]
+    assert second[1][1] == "12,500" and second[2][3] == "" and second[3][3] == f"37,49{NBSP}%"
+    assert second[-1][1] == "20,000" and second[-1][3] == f"99,99{NBSP}%"
+    assert nl(second[1][2]) == q(Decimal("12.5") / 20 * 100, 1)  # detail row left out of the sum
+    notes = [p.text for p in document.paragraphs if p.style.name == "Table Note"]
+    assert "Cijfers tot en met 31 oktober." in notes
+    assert any("Ingesprongen rijen" in n for n in notes)
+    assert any("lege cel" in n for n in notes)
+    # No key figures: the key message still comes from the tables.
+    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert bullets and "441" in bullets[0]
+
+
+def test_multi_table_brief_is_valid_ooxml(multi):
+    assert ooxml_problems(render(multi), render(multi, "en")) == ""
+
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","klik")',
+    "=cmd|' /C calc'!A0",
+    "+32 2 123",
+    "-5 korting",
+    "@SUM(A1:A2)",
+    "<&>\"' en ]]>",
+    "\tTab vooraan",
+    "Tab\tin het midden",
+]
+
+
+def test_hostile_text_stays_inert(tmp_path):
+    answers = [
+        {
+            "number": 1,
+            "paragraphs": [HOSTILE[0], HOSTILE[5]],
+            "tables": [
+                {
+                    "id": "t",
+                    "columns": [
+                        {"key": "label", "label": "<Label & co>", "type": "label"},
+                        {"key": "n", "label": "=Aantal", "type": "count"},
+                    ],
+                    "rows": [[text, 10 + i] for i, text in enumerate(HOSTILE)],
+                }
+            ],
+        }
+    ]
+    path = dataset(tmp_path, "hostile", answers, subject=HOSTILE[5])
+    out = render(path)
+    assert ooxml_problems(out) == ""
+    document = docx.Document(str(out))
+    assert document.paragraphs[0].text == HOSTILE[5]
+    assert document.core_properties.title == HOSTILE[5]
+    texts = [p.text for p in document.paragraphs]
+    assert HOSTILE[0] in texts
+    table = rows(document.tables[0])
+    labels = [c[0] for c in table[1:-1]]
+    assert labels == [t.strip() for t in HOSTILE]  # the loader trims; a tab inside stays
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert "<w:fldSimple" not in xml and "<w:instrText" not in xml  # no field was made
+    assert "<w:hyperlink" not in xml
+
+
+def test_inconsistent_total_shows_reported_value_and_a_footnote(tmp_path):
+    answers = [
+        {
+            "number": 1,
+            "paragraphs": ["Tabel."],
+            "tables": [
+                {
+                    "id": "t",
+                    "columns": [
+                        {"key": "label", "label": "Thema", "type": "label"},
+                        {"key": "n", "label": "Dossiers", "type": "count"},
+                        {"key": "eur", "label": "Bedrag (€)", "type": "amount", "unit": "EUR"},
+                    ],
+                    "rows": [["A", 10, Decimal("100.00")], ["B", 5, Decimal("50.01")]],
+                    "total": {"label": "Totaal", "n": 15, "eur": Decimal("150.00")},
+                }
+            ],
+        }
+    ]
+    path = dataset(tmp_path, "inconsistent", answers)
+    assert read_dataset(path).discrepancies()
+    out = render(path, allow_inconsistent=True)
+    document = docx.Document(str(out))
+    total = rows(document.tables[0])[-1]
+    assert total[3] == "150,001"  # the reported total as published, then the note marker "1"
+    marker = document.tables[0].rows[-1].cells[3].paragraphs[0].runs[-1]
+    assert marker.text == "1" and marker.font.superscript
+    notes = [p.text for p in document.paragraphs if p.style.name == "Table Note"]
+    note = next(n for n in notes if n.startswith("1 "))
+    computed = Decimal("100.00") + Decimal("50.01")
+    assert f"{computed}".replace(".", ",") in note
+    assert "-0,01" in note and "150,00" in note
+    assert ooxml_problems(out) == ""
+
+
+def test_long_table_is_shortened_in_the_annex_with_a_note(tmp_path):
+    n = 2_000
+    answers = [
+        {
+            "number": 1,
+            "paragraphs": ["Veel rijen."],
+            "tables": [
+                {
+                    "id": "big",
+                    "columns": [
+                        {"key": "label", "label": "Code", "type": "label"},
+                        {"key": "n", "label": "Dossiers", "type": "count"},
+                    ],
+                    "rows": [[f"Code {i:05d}", (i * 7919) % 1000 + 1] for i in range(n)],
+                }
+            ],
+        }
+    ]
+    path = dataset(tmp_path, "groot", answers)
+    table = load(path).answers[0].tables[0]
+    out = render(path, top_n=10)
+    document = docx.Document(str(out))
+    top, annex = rows(document.tables[0]), rows(document.tables[1])
+    ranked = sorted(table.rows, key=lambda r: -r.values[0])
+    assert [c[0] for c in top[1:11]] == [r.label for r in ranked[:10]]
+    assert len(annex) == 1 + 100 + 2  # header, the 100 largest, other, total
+    assert [c[0] for c in annex[1:101]] == [r.label for r in ranked[:100]]
+    assert annex[101][0] == "Overige (1.900)"
+    assert nl(annex[101][1]) == sum(r.values[0] for r in ranked[100:])
+    assert nl(annex[-1][1]) == sum(r.values[0] for r in table.rows)
+    notes = [p.text for p in document.paragraphs if p.style.name == "Table Note"]
+    assert any("2.000 rijen" in t and "groot.xlsx" in t for t in notes)
+    assert ooxml_problems(out) == ""
+
+
+def test_bad_template_fails_before_anything_is_written(tmp_path):
+    plain = tmp_path / "plain.docx"
+    docx.Document().save(str(plain))
+    out = tmp_path / "out"
+    from kmo_export.errors import TemplateError
+
+    with pytest.raises(TemplateError):
+        build_dataset(
+            Path(__file__).resolve().parent.parent / "data" / "kmo-portefeuille-2019.yaml",
+            BuildOptions(output_dir=out, formats=("xlsx", "docx"), template=plain),
+        )
+    assert not out.exists() or not any(out.iterdir())
