@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -40,9 +40,30 @@ class _Figures:
 
     rows: list[Row]  # top-level rows, published order
     totals: list[Decimal | None]  # computed per value column
+    counts: list[int]  # how many rows hold a value, per value column
     shown_totals: list[Decimal | None]  # reported where published, else computed
     markers: dict[int, str]  # value column -> note marker of a differing reported total
     notes: list[str]  # the texts of those markers
+    keep: int  # how many of the largest rows :meth:`largest` keeps
+    ranked: dict[int, list[Row]] = field(default_factory=dict)
+
+    def largest(self, index: int, n: int) -> list[Row]:
+        """The ``n`` largest rows by column ``index`` (ties in published order); one pass."""
+        if index not in self.ranked:
+            valued = (r for r in self.rows if r.values[index] is not None)
+            self.ranked[index] = heapq.nlargest(
+                max(n, self.keep), valued, key=lambda r: r.values[index]
+            )
+        return self.ranked[index][:n]
+
+    def rest(self, shown: list[Row]) -> tuple[int, list[Decimal | None]]:
+        """Rows left out of ``shown`` (top-level, all distinct) and their sums per column."""
+        sums: list[Decimal | None] = []
+        for i, total in enumerate(self.totals):
+            values = [r.values[i] for r in shown if r.values[i] is not None]
+            left = self.counts[i] - len(values)
+            sums.append(total - sum(values, Decimal(0)) if total is not None and left else None)
+        return len(self.rows) - len(shown), sums
 
 
 class Composer:
@@ -154,7 +175,7 @@ class Composer:
             index = first.primary_column
             assert index is not None
             total = facts.totals[index]
-            top = heapq.nlargest(3, self.valued(facts.rows, index), key=lambda r: r.values[index])
+            top = facts.largest(index, 3)
             if top and total:
                 items = [
                     lab.get(
@@ -292,7 +313,7 @@ class Composer:
             assert index is not None
             self.annex.append((answer, table, facts))
             n = self.report.top_n
-            shown = heapq.nlargest(n, self.valued(facts.rows, index), key=lambda r: r.values[index])
+            shown = facts.largest(index, n)
             column = _lower_first(table.value_columns[index].label)
             title = self.labels.get(
                 "brief.top_caption", number=self.next_table(), caption=caption, n=n, column=column
@@ -321,9 +342,7 @@ class Composer:
                 workbook = f"{self.dataset.stem}.xlsx"
                 total_rows = fmt.number(len(table.rows), self.lang)
                 if index is not None:
-                    rows = heapq.nlargest(
-                        ANNEX_SHOWN, self.valued(facts.rows, index), key=lambda r: r.values[index]
-                    )
+                    rows = facts.largest(index, ANNEX_SHOWN)
                     note = self.labels.get(
                         "brief.shortened",
                         rows=total_rows,
@@ -397,16 +416,10 @@ class Composer:
 
         body = [line(Cell(r.label, indent=r.level), list(r.values)) for r in rows]
         if other:
-            shown = {id(r) for r in rows}
-            rest = [r for r in facts.rows if id(r) not in shown]
-            if rest:
-                sums = [
-                    _sum(r.values[i] for r in rest) if c.is_additive else None
-                    for i, c in enumerate(columns)
-                ]
-                body.append(
-                    line(Cell(lab.get("brief.other", count=fmt.number(len(rest), lang))), sums)
-                )
+            left, sums = facts.rest(list(rows))
+            if left:
+                sums = [v if c.is_additive else None for v, c in zip(sums, columns, strict=True)]
+                body.append(line(Cell(lab.get("brief.other", count=fmt.number(left, lang))), sums))
         total = None
         if any(v is not None for v in facts.shown_totals):
             total = line(
@@ -417,7 +430,7 @@ class Composer:
             self.para("Table Note", run(text))
         if note:
             self.para("Table Note", run(note))
-        if table.has_hierarchy and any(r.level for r in rows):
+        if any(r.level for r in rows):
             self.para("Table Note", run(lab.get("brief.detail_rows")))
         if any(v is None for r in rows for v in r.values):
             self.para("Table Note", run(lab.get("brief.empty_cells")))
@@ -531,11 +544,15 @@ class Composer:
         self._figures = cached
         if id(table) in cached:
             return cached[id(table)]
-        rows = [r for r in table.rows if r.level == 0]
+        rows = [r for r in table.rows if not r.level]
         columns = table.value_columns
+        values = [r.values for r in rows]
         totals: list[Decimal | None] = []
+        counts: list[int] = []
         for i in range(len(columns)):
-            totals.append(_sum(r.values[i] for r in rows))
+            present = [v[i] for v in values if v[i] is not None]
+            counts.append(len(present))
+            totals.append(sum(present, Decimal(0)) if present else None)
         shown: list[Decimal | None] = []
         markers: dict[int, str] = {}
         notes: list[str] = []
@@ -561,14 +578,10 @@ class Composer:
                     difference=self.cell_text(found.difference, found.column, dec),
                 )
             )
-        result = _Figures(rows, totals, shown, markers, notes)
+        keep = max(ANNEX_SHOWN, self.report.top_n, 3)
+        result = _Figures(rows, totals, counts, shown, markers, notes, keep)
         cached[id(table)] = result
         return result
-
-    @staticmethod
-    def valued(rows: list[Row], index: int) -> list[Row]:
-        """The rows that hold a value in column ``index``."""
-        return [r for r in rows if r.values[index] is not None]
 
     def cell_text(self, value: Decimal | None, column: Column, decimals: int) -> str:
         """A value as the table shows it (percent columns with a percent sign)."""
@@ -661,16 +674,6 @@ class Composer:
 
 
 _NUMBERED = re.compile(r"^\s*(tabel|table)\s+\S+[.:]", re.IGNORECASE)
-
-
-# Sum of the values that are there; None if none are.
-def _sum(values: object) -> Decimal | None:
-    total, seen = Decimal(0), False
-    for value in values:  # type: ignore[attr-defined]
-        if value is not None:
-            total += value
-            seen = True
-    return total if seen else None
 
 
 # "Aantal projecten" -> "aantal projecten"; "IT" and "EHBO" stay as they are.
