@@ -27,6 +27,7 @@ XLSX_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RT_CHART = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
 RT_PACKAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
 _C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 EMU_PER_CM = 360_000
 SHEET = "Data"
@@ -183,6 +184,9 @@ def _only_values(element) -> None:  # type: ignore[no-untyped-def]
         show = labels.find(f"{_C}showVal")
         if show is None:
             continue
+        body = labels.find(f"{_C}txPr/{_A}bodyPr")
+        if body is not None:
+            body.set("wrap", "none")  # a value label stays on one line
         key = OxmlElement("c:showLegendKey", attrs={"val": "0"})
         show.addprevious(key)
         for tag in reversed(("showCatName", "showSerName", "showPercent", "showBubbleSize")):

@@ -488,7 +488,7 @@ class Composer:
         )
         if top:
             title = self.labels.get("brief.top_chart", caption=title, n=len(rows))
-        self.chart(spec, title, 1.2 + 0.62 * len(rows))
+        self.chart(spec, title, max(4.0, 1.2 + 0.62 * len(rows)))
 
     def chart(self, spec: ChartSpec, caption: str, height_cm: float) -> None:
         """A native chart in its own paragraph, with a figure caption below."""
