@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 
 #: A table cell: a number, or ``None`` where the source leaves the cell empty.
@@ -89,7 +90,7 @@ class Table:
                 return i
         raise KeyError(key)
 
-    @property
+    @cached_property
     def top_rows(self) -> tuple[Row, ...]:
         """The rows that add up to the total: detail rows of a hierarchy are left out."""
         return tuple(r for r in self.rows if r.level == 0)
@@ -100,12 +101,18 @@ class Table:
 
     def computed_total(self, index: int) -> Cell:
         """Sum of the top-level rows of numeric column ``index``; None if all are empty."""
-        values = [r.values[index] for r in self.top_rows if r.values[index] is not None]
-        return sum(values, Decimal(0)) if values else None
+        return self.computed_totals[index]
 
-    @property
+    @cached_property
     def computed_totals(self) -> tuple[Cell, ...]:
-        return tuple(self.computed_total(i) for i in range(len(self.value_columns)))
+        """Sum of the top-level rows per numeric column (None where every cell is empty)."""
+        totals: list[Cell] = [None] * len(self.value_columns)
+        for row in self.top_rows:
+            for i, value in enumerate(row.values):
+                if value is not None:
+                    current = totals[i]
+                    totals[i] = value if current is None else current + value
+        return tuple(totals)
 
     @property
     def has_empty_cells(self) -> bool:
