@@ -33,8 +33,12 @@ def render_xlsx(report: Report, path: Path) -> None:
     style = load_style()
     labels = catalogue(report.language)
     dataset = report.dataset
+    big_rows = style["layout"]["big_table_rows"]
+    streamed = any(len(t.rows) > big_rows for _, t in dataset.tables)
+    # Small workbooks are assembled in memory (no temporary files); big ones stream to disk.
     workbook = _workbook_class()(
-        str(path), {"strings_to_formulas": False, "strings_to_urls": False}
+        str(path),
+        {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": not streamed},
     )
     workbook.language = labels["language_tag"]
     date = long_date(dataset.date, labels)
@@ -55,7 +59,6 @@ def render_xlsx(report: Report, path: Path) -> None:
     # The plan: every sheet's name, and every table's layout, before anything is written.
     taken: set[str] = set()
     cover_name = safe_sheet_name(labels["workbook.sheets.cover"], taken)
-    big_rows = style["layout"]["big_table_rows"]
     layouts = []
     for answer, table in dataset.tables:
         label = header_text(table.label_column.label)
@@ -165,6 +168,10 @@ def _add_sheet(workbook: Any, name: str, stream: bool) -> Any:
 
 
 _WORKBOOK_CLASS: Any = None
+#: The worksheet functions the workbook's formulas use (all in Excel 2007 and LibreOffice).
+CLASSIC_FUNCTIONS = frozenset(
+    {"ABS", "COUNTIF", "COUNTIFS", "IF", "N", "OR", "RANK", "ROUND", "SUBTOTAL", "SUM", "SUMIF"}
+)
 
 
 # XlsxWriter's Workbook, with dc:language (e.g. nl-BE) added to the core document properties.
@@ -172,9 +179,23 @@ def _workbook_class() -> Any:
     global _WORKBOOK_CLASS
     if _WORKBOOK_CLASS is not None:
         return _WORKBOOK_CLASS
+    import re
+
     from xlsxwriter.core import Core
     from xlsxwriter.packager import Packager
     from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
+    function = re.compile(r"([A-Z][A-Z0-9.]*)\(")
+
+    class _Worksheet(Worksheet):
+        # XlsxWriter rewrites every formula with ~30 regular expressions to prefix functions
+        # newer than Excel 2007; our formulas use only classic functions, so skip that for them.
+        def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+            body = formula[1:] if formula.startswith("=") else formula
+            if set(function.findall(body)) <= CLASSIC_FUNCTIONS:
+                return body
+            return super()._prepare_formula(formula, expand_future_functions)
 
     class _Core(Core):
         language = ""
@@ -194,6 +215,10 @@ def _workbook_class() -> Any:
 
     class _Workbook(Workbook):
         language = ""
+
+        def __init__(self, filename: str, options: dict[str, Any]) -> None:
+            super().__init__(filename, options)
+            self.worksheet_class = _Worksheet
 
         def _get_packager(self) -> Any:
             return _Packager()

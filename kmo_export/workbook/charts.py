@@ -51,19 +51,25 @@ def plan(layouts: list[TableLayout], top_n: int) -> list[Block]:
         if amount is not None and amount != primary:
             indexes.append(amount)
         for k, j in enumerate(indexes):
-            candidates = [
-                (i, r) for i, r in enumerate(table.rows) if not r.level and r.values[j] is not None
-            ]
-            if len(candidates) < 2:
+            # Generators, not lists: a table may hold a million rows.
+            count = sum(1 for r in table.rows if not r.level and r.values[j] is not None)
+            if count < 2:
                 continue
+            candidates = (
+                (i, r) for i, r in enumerate(table.rows) if not r.level and r.values[j] is not None
+            )
             top = heapq.nlargest(top_n, candidates, key=lambda t, j=j: t[1].values[j])
             total = table.computed_total(j) or Decimal(0)
             rest = (
                 total - sum((r.values[j] for _, r in top), Decimal(0))  # type: ignore[misc]
-                if len(candidates) > top_n
+                if count > top_n
                 else None
             )
-            pareto = k == 0 and all(r.values[j] >= 0 for _, r in candidates)  # type: ignore[operator]
+            pareto = k == 0 and all(
+                r.values[j] >= 0  # type: ignore[operator]
+                for r in table.rows
+                if not r.level and r.values[j] is not None
+            )
             blocks.append(Block(layout, j, top, rest, pareto))
     return blocks
 
