@@ -405,8 +405,10 @@ def _write_rows(
     value_cols = layout.value_cols
     letters = {c: col(c) for c in range(layout.last_col + 1)}
     value_fmts = [formats.value(code) for code in codes]
-    share_fmt = formats.value(share_code)
-    rank_fmt = formats.value(ctx.style["number_formats"]["rank"])
+    # Derived cells are right-aligned, so that the empty mark '–' lines up with the figures.
+    share_fmt = formats.get(num_format=share_code, align="right")
+    average_fmts = [formats.get(num_format=code, align="right") for code in codes]
+    rank_fmt = formats.get(num_format=ctx.style["number_formats"]["rank"], align="right")
     level_fmt = formats.value(ctx.style["number_formats"]["level"])
     label_fmts: dict[int, Any] = {}
     write_string, write_number, write_formula, write_blank = (
@@ -485,7 +487,7 @@ def _write_rows(
             elif kind == "average":
                 amount, count = values[d.source], values[d.count]  # type: ignore[index]
                 cached = float(amount / count) if amount is not None and count else empty
-                write_formula(r, d.column, template.format(r=r1), value_fmts[d.source], cached)
+                write_formula(r, d.column, template.format(r=r1), average_fmts[d.source], cached)
             elif level:
                 write_blank(r, d.column, None, share_fmt if kind == "cumulative" else rank_fmt)
             elif kind == "cumulative":
@@ -552,7 +554,12 @@ def _widths(ctx: Context, layout: TableLayout, totals: tuple[Decimal | None, ...
             for v in values
             if v is not None
         ]
-        need = min(max([limits["min"], *figures]), limits["max_number"])
+        words = [
+            len(word) + 2
+            for key in ("reported", "computed", "difference")
+            for word in ctx.labels[f"workbook.table.{key}"].split()
+        ]
+        need = min(max([limits["min"], *figures, *words]), limits["max_number"])
         for c in range(1, min(4, len(widths))):
             widths[c] = max(widths[c], need)
         while len(widths) < 5:
