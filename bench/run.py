@@ -64,6 +64,11 @@ def main() -> int:
         default="cold,help,batch,scaling,profile",
         help="comma-separated sections (cold, help, batch, scaling, profile)",
     )
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="write bench/README.md even for --quick or --only (a full run always writes it)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/README.md")
     parser.add_argument("--batch-count", type=int, default=200, help="datasets in the batch runs")
     args = parser.parse_args()
@@ -112,11 +117,20 @@ def main() -> int:
         compile_bytecode()
         parts.append(profile_build.profile_section(args.quick))
     info["load average at end"] = load_average()
+    commit_at_end = machine()["git commit"]
+    if commit_at_end != info["git commit"]:
+        info["git commit"] += f" at the start, {commit_at_end} at the end"
 
     report = "\n".join([summary(verdicts), *parts])
     print(machine_table(info))
     print(report)
-    if not args.no_write:
+    complete = not args.quick and sections == {"cold", "help", "batch", "scaling", "profile"}
+    if args.no_write or not (complete or args.write):
+        print(
+            f"{README.relative_to(ROOT)} left as it was (a full run writes it; or pass --write)",
+            file=sys.stderr,
+        )
+    else:
         write_readme(info, report)
         print(f"wrote {README.relative_to(ROOT)}", file=sys.stderr)
     return 0
@@ -511,10 +525,17 @@ Whole processes, as a user runs them, each repeated; the tables give medians. Ru
     uv run --group bench python bench/run.py --quick    # development: fewer repetitions, no 1,000,000 rows
     uv run --group bench python bench/run.py --only cold,help
     uv run --group bench python bench/profile_build.py  # the profiles alone (bench/work/profile/)
+    uv run python bench/whatif.py [DATASET]             # gains of proposed changes, patched at run time
+
+Files: run.py (the sections and this file), measure.py (processes: wall, CPU, peak RSS, other
+load; the machine), datasets.py (generated datasets), baseline_pandas.py (the baseline process),
+phases.py (stage times inside one process), profile_build.py (import times, cProfile),
+whatif.py (what-if variants).
 
 `uv run python bench/run.py` works too; without pandas (only in the `bench` dependency group,
 never a runtime dependency) it skips the baseline and says so. The figures below are rewritten
-by every full run; the *Findings* section is written by hand and kept.
+by every full run (`--quick` and `--only` runs print only, unless `--write`); the *Findings*
+section is written by hand and kept.
 
 What is measured (issue 7):
 
