@@ -109,7 +109,12 @@ def main() -> int:
         if name in sections:
             print(f"... {name}", file=sys.stderr, flush=True)
             compile_bytecode()  # again: the package may have been edited since the last section
-            parts.append(step())
+            try:
+                parts.append(step())
+            except SectionFailed as exc:
+                print(f"    {name} failed: {exc}", file=sys.stderr, flush=True)
+                verdicts.append((f"section {name}", "failed", "runs", False))
+                parts.append(f"### {name}: failed\n\n```\n{exc}\n```\n")
     if "profile" in sections:
         import profile_build
 
@@ -295,7 +300,7 @@ def batch(quick: bool, count: int, verdicts: list) -> str:
             results[jobs].append(run)
             record = json.loads(manifest.read_text(encoding="utf-8"))
             if record["built"] != count:
-                raise SystemExit(
+                raise SectionFailed(
                     f"batch -j {jobs}: {record['failed']} of {count} datasets failed; see {manifest}"
                 )
             inside[jobs] += [d["duration_seconds"] for d in record["datasets"]]
@@ -478,10 +483,15 @@ def _generated(folder: Path, name: str, make: Callable[[], object]) -> object:
     return result
 
 
+class SectionFailed(Exception):
+    """A measured process failed: the section has no figures (the others still run)."""
+
+
 def _checked(run: Run, what: str) -> Run:
-    # Stop the bench on a failed process: a timing of a failure is no timing.
+    # Stop the section on a failed process: a timing of a failure is no timing.
     if not run.ok:
-        raise SystemExit(f"{what} failed (exit {run.returncode}):\n{run.stderr}")
+        why = "timed out" if run.timed_out else f"exit {run.returncode}"
+        raise SectionFailed(f"{what} failed ({why}):\n{run.stderr.strip()[-1500:]}")
     return run
 
 
