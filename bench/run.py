@@ -120,7 +120,11 @@ def main() -> int:
 
         print("... profile", file=sys.stderr, flush=True)
         compile_bytecode()
-        parts.append(profile_build.profile_section(args.quick))
+        try:
+            parts.append(profile_build.profile_section(args.quick))
+        except Exception as exc:  # a profiled process failed: keep the measured sections
+            print(f"    profile failed: {exc}", file=sys.stderr, flush=True)
+            parts.append(f"### Profile: failed\n\n```\n{exc}\n```\n")
     info["load average at end"] = load_average()
     commit_at_end = machine()["git commit"]
     if commit_at_end != info["git commit"]:
