@@ -36,7 +36,8 @@ def scalar(value: Any, flow: bool = False) -> str:
     if flow:
         return _quoted(text)
     if (
-        _PLAIN_SAFE.match(text)
+        text.isprintable()
+        and _PLAIN_SAFE.match(text)
         and not _RESERVED.match(text)
         and text == text.strip()
         and not text.endswith(":")
@@ -46,14 +47,12 @@ def scalar(value: Any, flow: bool = False) -> str:
     return _quoted(text)
 
 
-# A double-quoted YAML string (JSON escaping is valid YAML; line separators escaped too).
+# A double-quoted YAML string: JSON escaping, and every non-printable character as \uXXXX.
 def _quoted(text: str) -> str:
-    return (
-        json.dumps(text, ensure_ascii=False)
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-        .replace("\u0085", "\\u0085")
-    )
+    out = []
+    for ch in json.dumps(text, ensure_ascii=False)[1:-1]:
+        out.append(ch if ch.isprintable() or ch == " " else _escape(ch))
+    return '"' + "".join(out) + '"'
 
 
 def _flow(mapping: dict[str, Any], quote_keys: set[str] = frozenset()) -> str:  # type: ignore[assignment]
@@ -150,3 +149,9 @@ def _table(w: Any, table: dict[str, Any]) -> None:
         w(f"        total: {_flow(table['total'])}")
     for note in table.get("notes", []):
         w(f"        # {note}")
+
+
+# A YAML escape for one character (\uXXXX, or \UXXXXXXXX beyond the BMP).
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"

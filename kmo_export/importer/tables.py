@@ -66,14 +66,25 @@ def split_line(line: Line) -> Split:
         return Split(line, text, [])
     # Leading signs belong to the label only if no figure follows them directly.
     cells: list[Number | None] = []
-    prefix_euro = run[-1] not in (EURO, "EUR")  # "€ 12" unless the run ends in a sign
-    pending_euro = False
-    for token in run:
-        if token in (EURO, "EUR"):
-            if prefix_euro:
-                pending_euro = True
-            elif cells and cells[-1] is not None:
-                cells[-1] = _with(cells[-1], euro=True)
+    signs = ("€", "EUR")
+    # "€ 12" (the sign before) unless the run ends in a sign ("12 €"); a sign between two
+    # figures goes with the one written with decimals, else with the next one.
+    suffix = run[-1] in signs and run[0] not in signs
+    euro_next = False
+    for pos, token in enumerate(run):
+        if token in signs:
+            before = cells[-1] if cells else None
+            after = parse_number(run[pos + 1]) if pos + 1 < len(run) else None
+            if suffix or after is None:
+                to_previous = before is not None
+            elif before is None:
+                to_previous = False
+            else:
+                to_previous = before.style == "comma" and after.style != "comma"
+            if to_previous and before is not None:
+                cells[-1] = _with(before, euro=True)
+            else:
+                euro_next = True
             continue
         if token == PERCENT:
             if cells and cells[-1] is not None:
@@ -81,12 +92,12 @@ def split_line(line: Line) -> Split:
             continue
         if token in EMPTY_MARKS:
             cells.append(None)
-            pending_euro = False
+            euro_next = False
             continue
         number = parse_number(token)
         assert number is not None
-        if pending_euro:
-            number, pending_euro = _with(number, euro=True), False
+        if euro_next:
+            number, euro_next = _with(number, euro=True), False
         cells.append(number)
     label = " ".join(tokens[:k])
     # A lone dash at the end of a label is punctuation, not an empty cell.
@@ -483,7 +494,13 @@ def read_rows(source: Source, items: list[Split], header: list[str]) -> tuple[li
     mixed = Counter(len(s.cells) for s in items if s.cells and s.text)
     likely = (mixed or counts).most_common(1)[0][0] if counts else 1
     widest = max(counts) if counts else 1
-    for n in range(1, min(max(widest + 1, 2), _MAX_COLUMNS) + 1):
+    run = longest = 0
+    for s in items:  # a cell per line: the figures of a row stand on lines of their own
+        if s.line.blank:
+            continue
+        run = run + len(s.cells) if s.cells and not s.text else 0
+        longest = max(longest, run)
+    for n in range(1, min(max(widest + 1, longest, 2), _MAX_COLUMNS) + 1):
         for rank, reader in enumerate((_rows_per_line, _cell_per_line)):
             try:
                 rows, penalty = reader(items, n, header)
@@ -512,7 +529,9 @@ def _header_misfit(header: list[str], n: int) -> int:
         return 4
     scores = _boundary_scores(header)
     chosen = sorted(scores, reverse=True)[:n]
-    return sum(1 for s in chosen if s <= 0) * 2
+    # A header line that starts with a capital starts a column: none may be left inside a label.
+    strong = sum(1 for s in scores if s >= 5)
+    return sum(1 for s in chosen if s <= 0) * 2 + max(strong - n, 0) * 2
 
 
 # -- the header ---------------------------------------------------------------------------------
@@ -855,7 +874,7 @@ def _hierarchy(table: ParsedTable, pivot: bool) -> None:
         return
     if total is None and not pivot:
         return
-    budget = [20_000]
+    budget = [5_000]
 
     Need = list[Decimal | None]
 

@@ -34,6 +34,7 @@ MONTHS = {
 # Word's bullet glyphs (Symbol/Wingdings in the private-use area) and ordinary bullets.
 _BULLET = re.compile(r"^\s*([\ue000-\uf8ff•▪◦●■□➢►o*]|-(?=\s))\s+")
 _PUA = re.compile(r"[\ue000-\uf8ff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 _PAGE_NUMBER_STRONG = re.compile(
     r"^(?:[-–]\s*\d{1,4}\s*[-–]|(?:pagina|blz\.?|p\.|page)\s*\d{1,4}(?:\s*(?:van|/|of)\s*\d{1,4})?"
@@ -73,6 +74,13 @@ class Source:
                     self.lines.append(Line(no, "", "", page_break=True))
                 if part.strip() or len(parts) == 1:
                     self.lines.append(_line(no, part))
+        for line in self.lines:
+            bad = _CONTROL.search(line.raw)
+            if bad:
+                raise self.error(
+                    line,
+                    f"holds control character U+{ord(bad.group()):04X}, which no output can store",
+                )
         self.skipped: list[Line] = []  # page furniture left out, reported in the output
 
     def error(self, line: Line | int | None, message: str) -> ImportTextError:
@@ -148,37 +156,56 @@ def drop_page_furniture(source: Source, lines: list[Line]) -> list[Line]:
             drop.add(i)
         elif _PAGE_NUMBER_PLAIN.match(line.text) and _near_break(lines, i):
             plain.append(i)
-    pages = 1 + sum(
-        1 for i in range(len(lines)) if lines[i].page_break or _starts_blank_run(lines, i)
-    )
     values = [int(lines[i].text) for i in plain]
     for n, i in enumerate(plain):
         value = values[n]
         neighbours = values[max(n - 1, 0) : n] + values[n + 1 : n + 2]
-        if any(abs(value - v) == 1 for v in neighbours) or (len(plain) == 1 and value <= pages + 1):
+        # A bare number is a page number when the numbers run on from page to page, or when it
+        # stands at a form feed (a PDF page boundary) and equals that page's number.
+        page = 1 + sum(1 for line in lines[:i] if line.page_break)
+        if any(abs(value - v) == 1 for v in neighbours) or (
+            _at_form_feed(lines, i) and value in (page, page + 1)
+        ):
             drop.add(i)
     # Running headers: the same line at two page boundaries or more.
     counts = Counter(line.text for line in lines if not line.blank)
     for text, count in counts.items():
-        if count < 2:
-            continue
+        if count < 2 or not any(ch.isalpha() for ch in text) or _figures_only(text):
+            continue  # a figure is never page furniture
         where = [i for i, line in enumerate(lines) if line.text == text]
-        if all(_near_break(lines, i) for i in where):
+        # Only at form feeds (page boundaries of a PDF): in a text file a blank run may stand
+        # anywhere in a table, and a label beside it is no page header.
+        if all(_at_form_feed(lines, i) and not _label_of_figures(lines, i) for i in where):
             drop.update(where)
     source.skipped.extend(lines[i] for i in sorted(drop))
     return [line for i, line in enumerate(lines) if i not in drop]
 
 
-# Whether a blank run of two lines or more starts at lines[i] (a page boundary in a text file).
-def _starts_blank_run(lines: list[Line], i: int) -> bool:
-    return (
-        lines[i].blank
-        and not lines[i].page_break
-        and (i == 0 or not lines[i - 1].blank)
-        and i + 1 < len(lines)
-        and lines[i + 1].blank
-        and not lines[i + 1].page_break
-    )
+# Whether the next line holds figures only: lines[i] is then a row label, not a page header.
+def _label_of_figures(lines: list[Line], i: int) -> bool:
+    for line in lines[i + 1 :]:
+        if line.blank:
+            continue
+        return _figures_only(line.text)
+    return False
+
+
+# Whether a line holds figures (and signs) only.
+def _figures_only(text: str) -> bool:
+    from .numbers import EMPTY_MARKS, parse_number
+
+    return all(t in ("€", "%") or t in EMPTY_MARKS or parse_number(t) for t in text.split(" "))
+
+
+# Whether a form feed stands next to lines[i], with only blank lines between.
+def _at_form_feed(lines: list[Line], i: int) -> bool:
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(lines) and lines[j].blank:
+            if lines[j].page_break:
+                return True
+            j += step
+    return False
 
 
 def paragraphs(lines: list[Line]) -> list[tuple[Line, str]]:
