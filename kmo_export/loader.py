@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,10 @@ class _Reader:
         while path:
             if path in self.lines:
                 return self.lines[path]
-            path = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
+            parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
+            if parent == path:  # a top-level field that is not in the file
+                return None
+            path = parent
         return None
 
     def get(self, mapping: Any, key: str, path: str, required: bool = True) -> Any:
@@ -105,7 +109,7 @@ class _Reader:
         if not isinstance(value, str):
             self.problem(where, f"must be text, not {_kind(value)}")
             return None
-        value = value.strip()
+        value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
         if not value:
             self.problem(where, "is empty")
             return None
@@ -180,7 +184,13 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
             self.problem(where, f"must be a number, not {_kind(value)}", line)
             return None
-        if isinstance(value, str) and value.strip().lower().lstrip("+-") in (".nan", ".inf", "nan", "inf", "infinity"):
+        if isinstance(value, str) and value.strip().lower().lstrip("+-") in (
+            ".nan",
+            ".inf",
+            "nan",
+            "inf",
+            "infinity",
+        ):
             self.problem(where, f"must be a finite number, not {value.strip()}", line)
             return None
         try:
@@ -340,6 +350,12 @@ def read_text(path: Path) -> str:
         raise DatasetError.single(file, f"cannot be read: {exc.strerror or exc}") from None
     if not raw.strip():
         raise DatasetError.single(file, "is empty")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DatasetError.single(file, "is UTF-16 text; save it as UTF-8")
+    if raw.startswith(b"PK\x03\x04"):
+        raise DatasetError.single(
+            file, "is a ZIP archive (an .xlsx or .docx file?), not a text file"
+        )
     if b"\x00" in raw:
         raise DatasetError.single(file, "is binary, not a text file (it holds NUL bytes)")
     try:
@@ -366,6 +382,8 @@ def read_dataset(path: str | Path) -> Dataset:
     path = Path(path)
     file = str(path)
     data, lines = _parse_yaml(read_text(path), file)
+    if data is None:
+        raise DatasetError.single(file, "holds no fields, only comments or blank lines")
     if not isinstance(data, dict):
         raise DatasetError.single(
             file, "must be a YAML mapping of fields (see README, Dataset format)", line=1
@@ -375,7 +393,8 @@ def read_dataset(path: str | Path) -> Dataset:
     version = r.get(data, "format", "", required=False)
     if version is not MISSING and version != FORMAT_VERSION:
         r.problem(
-            "format", f"unsupported format {version!r}; this version reads format {FORMAT_VERSION}"
+            "format",
+            f"unsupported format {_quote(version)}; this version reads format {FORMAT_VERSION}",
         )
     addressed = (
         r.mapping(r.get(data, "addressed_to", ""), "addressed_to")
@@ -520,6 +539,8 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
         reported = tuple(
             _cell(r, total_raw.get(c.key), c, f"{path}.total.{c.key}", None) for c in columns[1:]
         )
+        if file_total is not None:
+            _same_totals(r, f"{path}.total", columns, reported, file_total)
     elif file_total is not None:
         total_label, reported = file_total
     if not rows and has_rows:
@@ -539,6 +560,23 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
         reported_total=reported,
         notes=r.paragraphs(raw, "notes", path, required=False),
     )
+
+
+def _same_totals(
+    r: _Reader,
+    where: str,
+    columns: tuple[Column, ...],
+    reported: tuple[Cell, ...],
+    file_total: tuple[str, tuple[Cell, ...]],
+) -> None:
+    # The dataset's total and the total row of its table file must not contradict each other.
+    for column, mine, theirs in zip(columns[1:], reported, file_total[1], strict=True):
+        if mine is not None and theirs is not None and mine != theirs:
+            r.problem(
+                f"{where}.{column.key}",
+                f"{mine} differs from {theirs} in the total row of the table file "
+                f"(column {column.label!r}); keep one total",
+            )
 
 
 def _columns(r: _Reader, raw: dict[str, Any], path: str) -> tuple[Column, ...]:
@@ -664,8 +702,24 @@ def _rows_from_file(
     body = [
         (n, cells) for n, cells in grid[1:] if any(str(c).strip() for c in cells if c is not None)
     ]
+    if len(body) > MAX_ROWS + 1:  # one more: the last row may be a total row
+        r.problem(
+            where,
+            f"{file.name!r} has {len(body):,} rows; an Excel sheet holds at most {MAX_ROWS:,} "
+            "besides header and total",
+        )
+        return [], None
     for k, (line, cells) in enumerate(body):
         cells = list(cells) + [None] * (len(header) - len(cells))
+        formula = next((c for c in cells if isinstance(c, _Formula)), None)
+        if formula is not None:
+            sub.problem(
+                f"row {k + 1}",
+                f"holds the formula {formula.text} without a saved result; open the file in "
+                "Excel or LibreOffice and save it, or type the value",
+                line,
+            )
+            continue
         label = sub.check_text(
             cells[index[0]] if cells[index[0]] is not None else "",
             f"row {k + 1}, column {columns[0].label!r}",
@@ -702,6 +756,13 @@ def _header_index(
             )
             return None
     return found
+
+
+@dataclass(frozen=True)
+class _Formula:
+    """A formula cell of an .xlsx table file whose result was never saved."""
+
+    text: str
 
 
 def _plain_number(value: Any) -> Any:
@@ -758,7 +819,27 @@ def _xlsx_grid(
             )
             return None
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        return [(i + 1, list(row)) for i, row in enumerate(worksheet.iter_rows(values_only=True))]
+        grid = [(i + 1, list(row)) for i, row in enumerate(worksheet.iter_rows(values_only=True))]
+        title = worksheet.title
+    finally:
+        workbook.close()
+    if any(c is None for _, cells in grid for c in cells):
+        _mark_formulas(file, title, grid)
+    return grid
+
+
+def _mark_formulas(file: Path, title: str, grid: list[tuple[int, list[Any]]]) -> None:
+    # An empty cached value may hide a formula never calculated (a file written by a program).
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(file, read_only=True, data_only=False)
+    try:
+        for (_, cells), formulas in zip(
+            grid, workbook[title].iter_rows(values_only=True), strict=False
+        ):
+            for j, value in enumerate(formulas[: len(cells)]):
+                if cells[j] is None and isinstance(value, str) and value.startswith("="):
+                    cells[j] = _Formula(value)
     finally:
         workbook.close()
 
