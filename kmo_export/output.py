@@ -30,24 +30,29 @@ def atomic_write(path: Path, render: Callable[[Path], None]) -> WrittenFile:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{folder}: cannot create the output folder: {_reason(exc)}") from None
-    if path.exists() and not os.access(path, os.W_OK):
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; the output cannot take its place")
+    if path.exists() and _read_only(path):
         raise OutputError(f"{path}: the existing file is read-only; it was left as it was")
     try:
         handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as exc:
         raise OutputError(f"{folder}: cannot write in the output folder: {_reason(exc)}") from None
-    os.close(handle)
     tmp = Path(tmp_name)
     try:
+        os.close(handle)
         render(tmp)
         data = tmp.read_bytes()
         with tmp.open("rb+") as stream:
             os.fsync(stream.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except OSError as exc:
+    except Exception as exc:
+        cause = _os_error(exc)
+        if cause is None:
+            raise
         raise OutputError(
-            f"{path}: cannot be written: {_reason(exc)}; nothing was changed"
+            f"{path}: cannot be written: {_reason(cause)}; nothing was changed"
         ) from None
     finally:
         if tmp.exists():
@@ -55,9 +60,34 @@ def atomic_write(path: Path, render: Callable[[Path], None]) -> WrittenFile:
     return WrittenFile(path, len(data), hashlib.sha256(data).hexdigest())
 
 
+def _read_only(path: Path) -> bool:
+    # No write permission for us, or no write bit at all (root may write anyway: we don't).
+    return not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    # The OSError behind an exception: libraries wrap it (XlsxWriter's FileCreateError).
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError):
+            return current
+        todo += [current.__cause__, current.__context__]
+        todo += [a for a in current.args if isinstance(a, BaseException)]
+    return None
+
+
 def _reason(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
         return "the disk is full"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if exc.errno == errno.EROFS:
+        return "the file system is read-only"
+    if exc.errno == errno.EDQUOT:
+        return "the disk quota is exceeded"
+    if exc.errno in (errno.EACCES, errno.EPERM):
         return "permission denied"
     return exc.strerror or str(exc)
