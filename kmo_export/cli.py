@@ -82,7 +82,10 @@ def main() -> None:
     """
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(
+    context_settings=CONTEXT,
+    short_help="Build the workbook and brief of each dataset (in parallel, sharded).",
+)
 @click.argument("datasets", nargs=-1, metavar="[DATASET|DIR|GLOB]...")
 @click.option(
     "-o",
@@ -301,7 +304,10 @@ def _size(n: int) -> str:
     return f"{n / 1024:,.0f} KiB" if n >= 1024 else f"{n} bytes"
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(
+    context_settings=CONTEXT,
+    short_help="Validate datasets and list every problem (a pull-request gate).",
+)
 @click.argument("datasets", nargs=-1, required=True, metavar="DATASET|DIR|GLOB...")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
 def check(datasets: tuple[str, ...], quiet: bool) -> None:
@@ -357,7 +363,11 @@ def check(datasets: tuple[str, ...], quiet: bool) -> None:
         sys.exit(1)
 
 
-@main.command("import", context_settings=CONTEXT)
+@main.command(
+    "import",
+    context_settings=CONTEXT,
+    short_help="Turn a published answer (.txt or PDF) into a dataset.",
+)
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option(
     "-o",
