@@ -417,10 +417,19 @@ def _work(conn: Any, paths: list[Path], options: BuildOptions) -> None:
     # Worker process: build the datasets whose index arrives, send back each Outcome.
     import signal
 
+    stopping = False
+
     def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+        # The first Ctrl-C or terminate() stops the build; later ones (the parent's SIGTERM
+        # after the terminal's SIGINT) are let pass so the clean-up runs to its end. (Setting
+        # SIG_IGN instead races with a pending signal and prints a traceback.)
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)  # terminate() cleans up like Ctrl-C, then exits
+    signal.signal(signal.SIGINT, stop)
     current: int | None = None
     try:
         while True:
@@ -435,9 +444,8 @@ def _work(conn: Any, paths: list[Path], options: BuildOptions) -> None:
         pass
     finally:
         conn.close()
+    stopping = True  # from here on a signal no longer interrupts
     if current is not None:  # interrupted mid-build: the traceback is gone, clean up
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
         discard_partial(paths[current], options)
 
 

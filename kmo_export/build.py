@@ -6,12 +6,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import KmoExportError, OutputError, Problem
 from .loader import read_dataset
 from .model import Report
 from .output import WrittenFile, atomic_write
 from .validate import validate
+
+if TYPE_CHECKING:
+    from .brief.template import Template
 
 FORMATS = ("xlsx", "docx", "pdf")
 DEFAULT_FORMATS = ("xlsx", "docx")
@@ -89,22 +93,31 @@ def build(dataset_path: Path, options: BuildOptions) -> BuildResult:
         from .workbook import render_xlsx
 
         result.outputs.append(atomic_write(paths["xlsx"], lambda tmp: render_xlsx(report, tmp)))
-    if "docx" in paths or "pdf" in paths:
+    if "docx" in paths:
         from .brief import render_docx
 
-        docx_path = paths.get("docx") or paths["pdf"].with_suffix(".docx")
-        written = atomic_write(docx_path, lambda tmp: render_docx(report, tmp, template))
-        if "docx" in paths:
-            result.outputs.append(written)
-        if "pdf" in paths:
-            from .pdf import convert_to_pdf
-
-            result.outputs.append(
-                atomic_write(paths["pdf"], lambda tmp: convert_to_pdf(docx_path, tmp))
-            )
-            if "docx" not in paths:
-                docx_path.unlink()
+        result.outputs.append(
+            atomic_write(paths["docx"], lambda tmp: render_docx(report, tmp, template))
+        )
+    if "pdf" in paths:
+        result.outputs.append(_write_pdf(report, template, paths))
     return result
+
+
+# The PDF from the brief just written, or (pdf without docx) from one rendered in a temporary
+# folder, so an existing .docx in the output folder is never touched.
+def _write_pdf(report: Report, template: Template | None, paths: dict[str, Path]) -> WrittenFile:
+    import tempfile
+
+    from .brief import render_docx
+    from .pdf import convert_to_pdf
+
+    if "docx" in paths:
+        return atomic_write(paths["pdf"], lambda tmp: convert_to_pdf(paths["docx"], tmp))
+    with tempfile.TemporaryDirectory(prefix="kmo-export-brief-") as folder:
+        docx = Path(folder) / paths["pdf"].with_suffix(".docx").name
+        render_docx(report, docx, template)
+        return atomic_write(paths["pdf"], lambda tmp: convert_to_pdf(docx, tmp))
 
 
 def check(dataset_path: Path) -> None:

@@ -26,6 +26,19 @@ def test_build_writes_a_pdf_of_the_brief(tmp_path):
     assert not list(tmp_path.glob("*.part"))
 
 
+@needs_libreoffice
+def test_a_pdf_only_build_leaves_an_existing_brief_alone(tmp_path):
+    existing = tmp_path / "kmo-portefeuille-2019.docx"
+    existing.write_bytes(b"the brief the office edited")
+    build(BUNDLED, BuildOptions(output_dir=tmp_path, formats=("pdf",)))
+    assert existing.read_bytes() == b"the brief the office edited"
+    assert (tmp_path / "kmo-portefeuille-2019.pdf").stat().st_size > 10_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "kmo-portefeuille-2019.docx",
+        "kmo-portefeuille-2019.pdf",
+    ]
+
+
 def test_missing_libreoffice_is_one_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no soffice here
     docx = tmp_path / "brief.docx"
