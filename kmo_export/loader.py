@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -31,9 +31,11 @@ from .model import (
     Person,
     Question,
     Row,
+    Rows,
     Source,
     Table,
     Usage,
+    column_scale,
 )
 
 FORMAT_VERSION = 1
@@ -554,7 +556,7 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
     return Table(
         id=table_id,
         columns=columns,
-        rows=tuple(rows),
+        rows=rows,
         caption=r.text(raw, "caption", path, required=False),
         total_label=total_label,
         reported_total=reported,
@@ -670,7 +672,9 @@ def _inline_rows(
 
 def _rows_from_file(
     r: _Reader, file: Path, where: str, columns: tuple[Column, ...], sheet: str | None
-) -> tuple[list[Row], tuple[str, tuple[Cell, ...]] | None]:
+) -> tuple[Rows | list[Row], tuple[str, tuple[Cell, ...]] | None]:
+    # The rows of a CSV or .xlsx table file, read record by record into compact Rows (a file
+    # may hold a million rows); the last row is the reported total if its label says so.
     if not file.is_file():
         r.problem(
             where,
@@ -679,65 +683,94 @@ def _rows_from_file(
             else f"{str(file)!r} is not a file",
         )
         return [], None
+    records: Iterator[tuple[int, list[Any]]]
     if file.suffix.lower() == ".csv":
-        grid = _csv_grid(r, file, where)
+        records = _csv_records(file)
     elif file.suffix.lower() in (".xlsx", ".xlsm"):
         grid = _xlsx_grid(r, file, where, sheet)
+        if grid is None:
+            return [], None
+        records = iter(grid)
     else:
         r.problem(where, f"table file {file.name!r} must be .csv or .xlsx")
         return [], None
-    if grid is None:
-        return [], None
     sub = _Reader(str(file), {})
-    if not grid:
-        r.problem(where, f"table file {file.name!r} is empty")
-        return [], None
-    header = [str(h).strip() if h is not None else "" for h in grid[0][1]]
-    index = _header_index(sub, header, columns, grid[0][0])
-    if index is None:
-        r.problems.extend(sub.problems)
-        return [], None
-    rows: list[Row] = []
+    rows = Rows([column_scale(c) for c in columns[1:]])
     total: tuple[str, tuple[Cell, ...]] | None = None
-    body = [
-        (n, cells) for n, cells in grid[1:] if any(str(c).strip() for c in cells if c is not None)
-    ]
-    if len(body) > MAX_ROWS + 1:  # one more: the last row may be a total row
-        r.problem(
-            where,
-            f"{file.name!r} has {len(body):,} rows; an Excel sheet holds at most {MAX_ROWS:,} "
-            "besides header and total",
-        )
+    try:
+        first = next(records, None)
+        if first is None:
+            r.problem(where, f"table file {file.name!r} is empty")
+            return [], None
+        header = [str(h).strip() if h is not None else "" for h in first[1]]
+        index = _header_index(sub, header, columns, first[0])
+        if index is None:
+            r.problems.extend(sub.problems)
+            return [], None
+        held: tuple[int, int, list[Any]] | None = None  # the last record may be the total row
+        count = 0
+        for line, cells in records:
+            if not any(str(c).strip() for c in cells if c is not None):
+                continue
+            count += 1
+            if count > MAX_ROWS + 1:  # one more: the last row may be a total row
+                count += sum(1 for _, more in records if any(str(c).strip() for c in more))
+                r.problem(
+                    where,
+                    f"{file.name!r} has {count:,} rows; an Excel sheet holds at most "
+                    f"{MAX_ROWS:,} besides header and total",
+                )
+                return [], None
+            if held is not None:
+                _file_row(sub, held, header, index, columns, rows)
+            held = (count, line, cells)
+        if held is not None:
+            total = _file_row(sub, held, header, index, columns, rows, last=True)
+    except DatasetError as exc:  # the file itself is unreadable (encoding, NUL bytes, CSV)
+        r.problems.extend(exc.problems)
         return [], None
-    for k, (line, cells) in enumerate(body):
-        cells = list(cells) + [None] * (len(header) - len(cells))
-        formula = next((c for c in cells if isinstance(c, _Formula)), None)
-        if formula is not None:
-            sub.problem(
-                f"row {k + 1}",
-                f"holds the formula {formula.text} without a saved result; open the file in "
-                "Excel or LibreOffice and save it, or type the value",
-                line,
-            )
-            continue
-        label = sub.check_text(
-            cells[index[0]] if cells[index[0]] is not None else "",
-            f"row {k + 1}, column {columns[0].label!r}",
-        )
-        values = tuple(
-            _cell(sub, _plain_number(cells[j]), c, f"row {k + 1}, column {c.label!r}", line)
-            for j, c in zip(index[1:], columns[1:], strict=True)
-        )
-        if label is None:
-            continue
-        if k == len(body) - 1 and label.lower() in TOTAL_LABELS:
-            total = (label, values)
-        else:
-            rows.append(Row(label, values, 0, line))
     if not rows and not sub.problems:
         sub.problem("", "holds no rows")
     r.problems.extend(sub.problems)
     return rows, total
+
+
+def _file_row(
+    sub: _Reader,
+    record: tuple[int, int, list[Any]],
+    header: list[str],
+    index: list[int],
+    columns: tuple[Column, ...],
+    rows: Rows,
+    last: bool = False,
+) -> tuple[str, tuple[Cell, ...]] | None:
+    # One record of a table file into ``rows``; the last one, if it is a total row, is returned.
+    k, line, cells = record
+    if len(cells) < len(header):
+        cells = list(cells) + [None] * (len(header) - len(cells))
+    formula = next((c for c in cells if isinstance(c, _Formula)), None)
+    if formula is not None:
+        sub.problem(
+            f"row {k}",
+            f"holds the formula {formula.text} without a saved result; open the file in "
+            "Excel or LibreOffice and save it, or type the value",
+            line,
+        )
+        return None
+    raw_label = cells[index[0]]
+    label = sub.check_text(
+        raw_label if raw_label is not None else "", f"row {k}, column {columns[0].label!r}"
+    )
+    values = tuple(
+        _cell(sub, _plain_number(cells[j]), c, f"row {k}, column {c.label!r}", line)
+        for j, c in zip(index[1:], columns[1:], strict=True)
+    )
+    if label is None:
+        return None
+    if last and label.lower() in TOTAL_LABELS:
+        return label, values
+    rows.append(label, values, 0, line)
+    return None
 
 
 def _header_index(
@@ -773,24 +806,64 @@ def _plain_number(value: Any) -> Any:
     return value
 
 
-def _csv_grid(r: _Reader, file: Path, where: str) -> list[tuple[int, list[Any]]] | None:
-    try:
-        text = read_text(file)
-    except DatasetError as exc:
-        r.problems.extend(exc.problems)
-        return None
-    first = text.split("\n", 1)[0]
+def _csv_records(file: Path) -> Iterator[tuple[int, list[Any]]]:
+    # The records of a CSV table file with their line numbers, read line by line (never the
+    # whole file at once); ';'-separated files (a Dutch-language Excel's) have Belgian numbers.
+    # Raise DatasetError for a file that is not UTF-8 text or not valid CSV.
+    lines = _text_lines(file)
+    skipped = 0  # blank lines before the header
+    first = next(lines, None)
+    while first is not None and not first.strip():
+        skipped += 1
+        first = next(lines, None)
+    if first is None:
+        raise DatasetError.single(str(file), "is empty")
     delimiter = ";" if first.count(";") > first.count(",") else ","
     convert: Callable[[str], Any] = _belgian_number if delimiter == ";" else (lambda s: s)
-    grid = []
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
     try:
         for cells in reader:
-            grid.append((reader.line_num, cells))
+            line = skipped + reader.line_num
+            yield line, [cells[0], *map(convert, cells[1:])] if cells else []
     except csv.Error as exc:
-        r.problems.append(Problem(str(file), f"invalid CSV: {exc}", None, reader.line_num))
-        return None
-    return [(n, [cells[0], *[convert(c) for c in cells[1:]]] if cells else []) for n, cells in grid]
+        line = skipped + reader.line_num
+        raise DatasetError.single(str(file), f"invalid CSV: {exc}", line=line) from None
+
+
+def _text_lines(file: Path) -> Iterator[str]:
+    # The lines of a UTF-8 text file (a BOM and CRLF or CR line ends accepted), each ending in
+    # "\n"; DatasetError, with the line, for what read_text refuses.
+    name = str(file)
+    try:
+        stream = file.open("rb")
+    except OSError as exc:
+        raise DatasetError.single(name, f"cannot be read: {exc.strerror or exc}") from None
+    with stream:
+        head = stream.read(4)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise DatasetError.single(name, "is UTF-16 text; save it as UTF-8")
+        if head.startswith(b"PK\x03\x04"):
+            raise DatasetError.single(
+                name, "is a ZIP archive (an .xlsx or .docx file?), not a text file"
+            )
+        stream.seek(3 if head.startswith(b"\xef\xbb\xbf") else 0)
+        for number, raw in enumerate(stream, 1):
+            if b"\x00" in raw:
+                raise DatasetError.single(
+                    name, "is binary, not a text file (it holds NUL bytes)", line=number
+                )
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DatasetError.single(
+                    name,
+                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+                    line=number,
+                ) from None
+            if "\r" in text:
+                yield from text.replace("\r\n", "\n").replace("\r", "\n").splitlines(True)
+            else:
+                yield text
 
 
 def _belgian_number(text: str) -> str:

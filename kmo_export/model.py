@@ -17,12 +17,14 @@ This module knows no output format and no command line. Money and every other fi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple, overload
 
 #: A table cell: a number, or ``None`` where the source leaves the cell empty.
 Cell = Decimal | None
@@ -55,25 +57,182 @@ class Column:
         return self.type in ADDITIVE
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
+    """One table row as the renderers see it (made on access from :class:`Rows`)."""
+
     label: str
     values: tuple[Cell, ...]  # one per numeric column, in column order
     level: int = 0  # 0 = top level; >0 = detail row of the nearest row above with a lower level
     line: int | None = None  # where the row stands in its file, for messages
 
 
+#: Marks an empty cell in a column stored as scaled integers.
+_EMPTY = -(2**63)
+_LIMIT = 2**63
+
+
+class Rows(Sequence[Row]):
+    """The rows of a table, stored compactly: a table may hold a million rows.
+
+    Labels are kept in a list; each numeric column as whole numbers scaled by ``10**scale`` in an
+    array of 64-bit integers (about 8 bytes a cell instead of a ~100-byte Decimal), or, for a
+    column holding a value that does not fit, as Decimals. Rows, and the Decimals in them, are
+    made when they are read. Two Rows with the same content compare equal.
+    """
+
+    __slots__ = ("_columns", "_labels", "_levels", "_lines", "_scales")
+
+    def __init__(self, scales: Sequence[int], rows: Iterable[Row] = ()) -> None:
+        self._labels: list[str] = []
+        self._columns: list[array[int] | list[Cell]] = [array("q") for _ in scales]
+        self._scales = tuple(scales)
+        self._levels: array[int] | None = None  # made at the first detail row
+        self._lines: array[int] = array("q")  # 0: no line known
+        for row in rows:
+            self.append(row.label, row.values, row.level, row.line)
+
+    def append(
+        self, label: str, values: Sequence[Cell], level: int = 0, line: int | None = None
+    ) -> None:
+        """Add a row at the end (the loader fills a table this way, row by row)."""
+        if len(values) != len(self._columns):
+            raise ValueError(f"{len(values)} values for {len(self._columns)} columns")
+        if level and self._levels is None:
+            self._levels = array("b", bytes(len(self._labels)))
+        self._labels.append(label)
+        if self._levels is not None:
+            self._levels.append(level)
+        self._lines.append(line or 0)
+        for j, value in enumerate(values):
+            store = self._columns[j]
+            if isinstance(store, list):
+                store.append(value)
+            elif value is None:
+                store.append(_EMPTY)
+            else:
+                scaled = value.scaleb(self._scales[j])
+                whole = int(scaled)
+                if whole == scaled and -_LIMIT < whole < _LIMIT and whole != _EMPTY:
+                    store.append(whole)
+                else:  # keep this column as Decimals from now on
+                    self._columns[j] = [*self.column(j), value]
+
+    def column(self, index: int) -> Iterator[Cell]:
+        """The values of numeric column ``index``, top to bottom (None for an empty cell)."""
+        store = self._columns[index]
+        if isinstance(store, list):
+            return iter(store)
+        scale = -self._scales[index]
+        return (None if v == _EMPTY else Decimal(v).scaleb(scale) for v in store)
+
+    def total(self, index: int) -> Cell:
+        """Exact sum of numeric column ``index``; None if every cell is empty."""
+        store = self._columns[index]
+        if isinstance(store, list):
+            present = [v for v in store if v is not None]
+            return sum(present, Decimal(0)) if present else None
+        if _EMPTY in store:
+            whole, count = 0, 0
+            for v in store:
+                if v != _EMPTY:
+                    whole += v
+                    count += 1
+            if not count:
+                return None
+        elif not store:
+            return None
+        else:
+            whole = sum(store)
+        return Decimal(whole).scaleb(-self._scales[index])
+
+    def labels(self) -> Iterator[str]:
+        """The labels, top to bottom."""
+        return iter(self._labels)
+
+    def levels(self) -> Iterator[int]:
+        return iter(self._levels) if self._levels is not None else (0 for _ in self._labels)
+
+    @property
+    def has_hierarchy(self) -> bool:
+        return self._levels is not None and any(self._levels)
+
+    def top_level(self) -> Rows:
+        """The rows of level 0 (all of them, the same object, when there is no hierarchy)."""
+        if not self.has_hierarchy:
+            return self
+        return Rows(self._scales, (row for row in self if not row.level))
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    def __iter__(self) -> Iterator[Row]:
+        lines = (n or None for n in self._lines)
+        if self._columns:
+            values: Iterator[tuple[Cell, ...]] = zip(
+                *map(self.column, range(len(self._columns))), strict=True
+            )
+        else:
+            values = (() for _ in self._labels)
+        return map(Row, self._labels, values, self.levels(), lines)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Row, ...]: ...
+    def __getitem__(self, index: int | slice) -> Row | tuple[Row, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        label = self._labels[index]  # raises IndexError as a sequence should
+        values = []
+        for j, store in enumerate(self._columns):
+            v = store[index]
+            if isinstance(store, list):
+                values.append(v)
+            else:
+                values.append(None if v == _EMPTY else Decimal(v).scaleb(-self._scales[j]))
+        level = self._levels[index] if self._levels is not None else 0
+        return Row(label, tuple(values), level, self._lines[index] or None)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Rows({len(self)} rows)"
+
+
+def column_scale(column: Column) -> int:
+    """Decimal places a numeric column's values are stored with (more falls back to Decimals)."""
+    if column.type is ColumnType.COUNT:
+        return 0
+    if column.type is ColumnType.AMOUNT:
+        return column.decimals
+    return column.decimals + 4
+
+
 @dataclass(frozen=True)
 class Table:
-    """A table in an answer: a label column, numeric columns, rows, an optional total row."""
+    """A table in an answer: a label column, numeric columns, rows, an optional total row.
+
+    ``rows`` may be given as any sequence of :class:`Row`; the table keeps them as :class:`Rows`.
+    """
 
     id: str
     columns: tuple[Column, ...]  # columns[0] is the label column
-    rows: tuple[Row, ...]
+    rows: Rows
     caption: str | None = None
     total_label: str | None = None
     reported_total: tuple[Cell, ...] | None = None  # the total row as published, if any
     notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.rows, Rows):
+            scales = [column_scale(c) for c in self.columns[1:]]
+            object.__setattr__(self, "rows", Rows(scales, self.rows))
 
     @property
     def label_column(self) -> Column:
@@ -91,13 +250,13 @@ class Table:
         raise KeyError(key)
 
     @cached_property
-    def top_rows(self) -> tuple[Row, ...]:
+    def top_rows(self) -> Rows:
         """The rows that add up to the total: detail rows of a hierarchy are left out."""
-        return tuple(r for r in self.rows if r.level == 0)
+        return self.rows.top_level()
 
     @property
     def has_hierarchy(self) -> bool:
-        return any(r.level for r in self.rows)
+        return self.rows.has_hierarchy
 
     def computed_total(self, index: int) -> Cell:
         """Sum of the top-level rows of numeric column ``index``; None if all are empty."""
@@ -106,17 +265,12 @@ class Table:
     @cached_property
     def computed_totals(self) -> tuple[Cell, ...]:
         """Sum of the top-level rows per numeric column (None where every cell is empty)."""
-        totals: list[Cell] = [None] * len(self.value_columns)
-        for row in self.top_rows:
-            for i, value in enumerate(row.values):
-                if value is not None:
-                    current = totals[i]
-                    totals[i] = value if current is None else current + value
-        return tuple(totals)
+        top = self.top_rows
+        return tuple(top.total(i) for i in range(len(self.value_columns)))
 
     @property
     def has_empty_cells(self) -> bool:
-        return any(v is None for r in self.rows for v in r.values)
+        return any(v is None for i in range(len(self.value_columns)) for v in self.rows.column(i))
 
     def discrepancies(self) -> list[Discrepancy]:
         """Columns whose reported total differs from the sum of the rows."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Callable, Hashable, Iterator
 from decimal import Decimal
 
 from .errors import DatasetError, InconsistentTotalsError, Problem
@@ -58,26 +60,63 @@ def _questions_and_answers(dataset: Dataset, file: str) -> list[Problem]:
 
 
 def _labels(table: Table, file: str, path: str) -> list[Problem]:
-    out = []
     # Labels are unique among siblings (a pivot repeats a child label under other parents).
-    seen: dict[tuple[int, ...], set[str]] = {}
-    parents: list[int] = []
-    for i, row in enumerate(table.rows):
-        del parents[row.level :]
-        key = tuple(parents)
-        folded = row.label.casefold()
-        if folded in seen.setdefault(key, set()):
-            out.append(
-                Problem(
-                    file,
-                    f"label {row.label!r} appears twice",
-                    f"{path}.rows[{i}].{table.label_column.key}",
-                    row.line,
-                )
+    rows = table.rows
+
+    def keys() -> Iterator[Hashable]:
+        parents: list[int] = []
+        for i, (label, level) in enumerate(zip(rows.labels(), rows.levels(), strict=True)):
+            del parents[level:]
+            yield tuple(parents), label.casefold()
+            parents.extend([i] * (level + 1 - len(parents)))
+
+    out = []
+    for i in _repeated(keys, len(rows)):
+        row = rows[i]
+        out.append(
+            Problem(
+                file,
+                f"label {row.label!r} appears twice",
+                f"{path}.rows[{i}].{table.label_column.key}",
+                row.line,
             )
-        seen[key].add(folded)
-        parents.extend([i] * (row.level + 1 - len(parents)))
+        )
     return out
+
+
+def _repeated(keys: Callable[[], Iterator[Hashable]], count: int) -> list[int]:
+    """Indexes of the keys equal to an earlier one, in order.
+
+    A table may hold a million labels: the first pass keeps only their hashes, in an open-
+    addressing table of 8 bytes a slot (a set of the keys would hold a second copy of every
+    label); only hashes seen twice are checked again, exactly, in a second pass.
+    """
+    size = 1 << (2 * count + 1).bit_length()
+    mask = size - 1
+    slots = array("q", bytes(8 * size))  # 0: free
+    clashes: set[int] = set()
+    for key in keys():
+        code = hash(key) or 1
+        slot = code & mask
+        while True:
+            held = slots[slot]
+            if held == 0:
+                slots[slot] = code
+                break
+            if held == code:
+                clashes.add(code)
+                break
+            slot = (slot + 1) & mask
+    if not clashes:
+        return []
+    first: set[Hashable] = set()
+    repeated = []
+    for index, key in enumerate(keys()):
+        if (hash(key) or 1) in clashes:
+            if key in first:
+                repeated.append(index)
+            first.add(key)
+    return repeated
 
 
 def _totals(table: Table, file: str, path: str) -> list[Problem]:
