@@ -42,8 +42,11 @@ def atomic_write(path: Path, render: Callable[[Path], None]) -> WrittenFile:
     try:
         os.close(handle)
         render(tmp)
-        data = tmp.read_bytes()
+        digest, size = hashlib.sha256(), 0
         with tmp.open("rb+") as stream:
+            while chunk := stream.read(1 << 20):  # a workbook may be 100 MB: never all at once
+                digest.update(chunk)
+                size += len(chunk)
             os.fsync(stream.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
@@ -57,7 +60,7 @@ def atomic_write(path: Path, render: Callable[[Path], None]) -> WrittenFile:
     finally:
         if tmp.exists():
             tmp.unlink()
-    return WrittenFile(path, len(data), hashlib.sha256(data).hexdigest())
+    return WrittenFile(path, size, digest.hexdigest())
 
 
 def _read_only(path: Path) -> bool:
