@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -38,7 +39,7 @@ CHART_WIDTH_CM = 16.0
 class _Figures:
     """The sums of one table, computed once (a table may hold a million rows)."""
 
-    rows: list[Row]  # top-level rows, published order
+    rows: Sequence[Row]  # top-level rows, published order
     totals: list[Decimal | None]  # computed per value column
     counts: list[int]  # how many rows hold a value, per value column
     shown_totals: list[Decimal | None]  # reported where published, else computed
@@ -544,15 +545,10 @@ class Composer:
         self._figures = cached
         if id(table) in cached:
             return cached[id(table)]
-        rows = [r for r in table.rows if not r.level]
+        rows = table.top_rows  # compact: a table may hold a million rows
         columns = table.value_columns
-        values = [r.values for r in rows]
-        totals: list[Decimal | None] = []
-        counts: list[int] = []
-        for i in range(len(columns)):
-            present = [v[i] for v in values if v[i] is not None]
-            counts.append(len(present))
-            totals.append(sum(present, Decimal(0)) if present else None)
+        totals: list[Decimal | None] = list(table.computed_totals)
+        counts = [sum(v is not None for v in rows.column(i)) for i in range(len(columns))]
         shown: list[Decimal | None] = []
         markers: dict[int, str] = {}
         notes: list[str] = []
