@@ -561,6 +561,7 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
         total_label=total_label,
         reported_total=reported,
         notes=r.paragraphs(raw, "notes", path, required=False),
+        total_line=r.line(f"{path}.total") if total_raw is not MISSING else None,
     )
 
 

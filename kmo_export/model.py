@@ -228,6 +228,7 @@ class Table:
     total_label: str | None = None
     reported_total: tuple[Cell, ...] | None = None  # the total row as published, if any
     notes: tuple[str, ...] = ()
+    total_line: int | None = None  # where the reported total stands in the dataset file
 
     def __post_init__(self) -> None:
         if not isinstance(self.rows, Rows):

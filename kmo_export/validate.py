@@ -126,6 +126,7 @@ def _totals(table: Table, file: str, path: str) -> list[Problem]:
             f"reported total {d.reported} of column {d.column.label!r} differs from the sum of "
             f"the rows {d.computed} (difference {d.difference:+})",
             f"{path}.total.{d.column.key}",
+            table.total_line,
         )
         for d in table.discrepancies()
     ]

@@ -32,7 +32,9 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-needs_libreoffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
+needs_libreoffice = pytest.mark.skipif(
+    soffice_path() is None, reason="LibreOffice (soffice) is not installed"
+)
 
 
 def validator_path() -> Path:
@@ -46,7 +48,9 @@ def ooxml_problems(*paths: Path) -> str:
     """Run the ECMA-376 validator; return its output if it found problems, else ''."""
     result = subprocess.run(
         [sys.executable, str(validator_path()), *map(str, paths)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return "" if result.returncode == 0 else result.stdout + result.stderr
 
@@ -61,10 +65,20 @@ def soffice_convert(source: Path, target_format: str, outdir: Path, recalc: bool
     env = {**os.environ, "HOME": str(profile)}
     subprocess.run(
         [
-            soffice_path() or "soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-            "--norestore", "--convert-to", target_format, "--outdir", str(outdir), str(source),
+            soffice_path() or "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target_format,
+            "--outdir",
+            str(outdir),
+            str(source),
         ],
-        check=True, capture_output=True, timeout=180, env=env,
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=env,
     )
     produced = outdir / f"{source.stem}.{target_format.split(':')[0]}"
     assert produced.is_file(), f"LibreOffice wrote no {produced}"

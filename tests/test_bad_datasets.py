@@ -79,9 +79,18 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "negative-amount.yaml": (None, ("rows[2].subsidy (line 41)", "must not be negative")),
     "total-off-by-a-cent.yaml": (
         None,
-        ("tables[0].total.subsidy", "Toegekende subsidie", "19966509.86", "19966509.85", "+0.01"),
+        (
+            "tables[0].total.subsidy (line 43)",
+            "Toegekende subsidie",
+            "19966509.86",
+            "19966509.85",
+            "+0.01",
+        ),
     ),
-    "count-total-off-by-one.yaml": (None, ("tables[0].total.projects", "83115", "83116", "-1")),
+    "count-total-off-by-one.yaml": (
+        None,
+        ("tables[0].total.projects (line 43)", "83115", "83116", "-1"),
+    ),
     "duplicate-theme.yaml": (None, ("rows[3].theme (line 42)", "'Gezondheidszorg' appears twice")),
     "duplicate-theme-differing-in-case.yaml": (
         None,

@@ -75,9 +75,15 @@ def test_key_figures(bundled_dataset):
     assert figures.enterprises.count == 69215 and figures.enterprises.year == 2019
     small, medium = figures.usage.sizes
     assert (small.maximum, small.average_granted, small.stated_use_percent) == (
-        Decimal(10000), Decimal("988.70"), Decimal("9.9"))
+        Decimal(10000),
+        Decimal("988.70"),
+        Decimal("9.9"),
+    )
     assert (medium.maximum, medium.average_granted, medium.stated_use_percent) == (
-        Decimal(15000), Decimal("2157.42"), Decimal("14.4"))
+        Decimal(15000),
+        Decimal("2157.42"),
+        Decimal("14.4"),
+    )
     assert small.use == Decimal("0.09887")
     assert figures.usage.new_maximum.amount == Decimal(7500)
     assert figures.usage.new_maximum.since == dt.date(2020, 1, 1)
@@ -106,7 +112,7 @@ def test_one_cent_off_names_column_and_both_totals(tmp_path):
     with pytest.raises(InconsistentTotalsError) as caught:
         load(path)
     message = str(caught.value)
-    assert message.startswith(f"{path}: answers[3].tables[0].total.subsidy")
+    assert message.startswith(f"{path}: answers[3].tables[0].total.subsidy (line 112)")
     assert "Toegekende subsidie" in message
     assert "56813023.08" in message and "56813023.09" in message
 
@@ -120,13 +126,21 @@ def test_inconsistent_totals_can_be_allowed(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "fragment"),
     [
-        ('theme: "IT", projects: 9683', 'theme: "Juridisch", projects: 9683', "'Juridisch' appears twice"),
+        (
+            'theme: "IT", projects: 9683',
+            'theme: "Juridisch", projects: 9683',
+            "'Juridisch' appears twice",
+        ),
         ('theme: "IT"', 'theme: ""', "rows[5].theme (line 59): is empty"),
         ("projects: 9683", "projects: -9683", "must not be negative"),
         ("projects: 9683", "projects: 9683.5", "whole number"),
         ("subsidy: 4540584.42", "subsidy: 4540584.425", "more than 2 decimals"),
         ("stated_use_percent: 9.9", "stated_use_percent: 9.8", "stated use 9.8 % disagrees"),
-        ("  - number: 4\n    paragraphs:\n      - Welke", "  - number: 5\n    paragraphs:\n      - Welke", "question 5"),
+        (
+            "  - number: 4\n    paragraphs:\n      - Welke",
+            "  - number: 5\n    paragraphs:\n      - Welke",
+            "question 5",
+        ),
         ("date: 2020-09-24", "date: 24/09/2020", "YYYY-MM-DD"),
         ("subsidy: 4540584.42", "subsidy: .nan", "finite number"),
         ("subsidy: 4540584.42", "subsidy: 1234567890123456.5", "significant digits"),
@@ -141,7 +155,9 @@ def test_rules(tmp_path, old, new, fragment):
 def test_field_path_and_line_in_type_errors(tmp_path):
     path = _variant(tmp_path, "projects: 9683", "projects: veel")
     message = _problem(path)
-    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "projects: veel" in text)
+    line = next(
+        i for i, text in enumerate(path.read_text().splitlines(), 1) if "projects: veel" in text
+    )
     assert f"answers[3].tables[0].rows[5].projects (line {line})" in message
 
 
@@ -150,8 +166,12 @@ def test_table_rows_from_csv_and_xlsx(tmp_path):
 
     table = load(BUNDLED).answer(4).tables[0]
     csv_lines = ["Thema;Aantal projecten;Toegekende subsidie (€)"]
-    csv_lines += [f"{r.label};{r.values[0]};{str(r.values[1]).replace('.', ',')}" for r in table.rows]
-    (tmp_path / "themes.csv").write_text("\n".join(csv_lines) + "\nEindtotaal;173053;56813023,08\n", encoding="utf-8")
+    csv_lines += [
+        f"{r.label};{r.values[0]};{str(r.values[1]).replace('.', ',')}" for r in table.rows
+    ]
+    (tmp_path / "themes.csv").write_text(
+        "\n".join(csv_lines) + "\nEindtotaal;173053;56813023,08\n", encoding="utf-8"
+    )
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["theme", "projects", "subsidy"])
@@ -162,7 +182,9 @@ def test_table_rows_from_csv_and_xlsx(tmp_path):
     start, end = text.index("        rows:\n"), text.index("        total:")
     for name in ("themes.csv", "themes.xlsx"):
         path = tmp_path / f"from-{name}.yaml"
-        path.write_text(text[:start] + f"        rows_file: {name}\n" + text[end:], encoding="utf-8")
+        path.write_text(
+            text[:start] + f"        rows_file: {name}\n" + text[end:], encoding="utf-8"
+        )
         loaded = load(path).answer(4).tables[0]
         assert loaded.rows == tuple(
             type(r)(r.label, r.values, 0, loaded.rows[i].line) for i, r in enumerate(table.rows)
@@ -174,7 +196,9 @@ def test_missing_table_file_is_named(tmp_path):
     text = BUNDLED.read_text(encoding="utf-8")
     start, end = text.index("        rows:\n"), text.index("        total:")
     path = tmp_path / "d.yaml"
-    path.write_text(text[:start] + "        rows_file: nowhere.csv\n" + text[end:], encoding="utf-8")
+    path.write_text(
+        text[:start] + "        rows_file: nowhere.csv\n" + text[end:], encoding="utf-8"
+    )
     assert "nowhere.csv' not found" in _problem(path)
 
 
@@ -187,7 +211,11 @@ def test_check_one_cent_off_exits_1_with_one_line(tmp_path):
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1
-    assert "Toegekende subsidie" in errors[0] and "56813023.08" in errors[0] and "56813023.09" in errors[0]
+    assert (
+        "Toegekende subsidie" in errors[0]
+        and "56813023.08" in errors[0]
+        and "56813023.09" in errors[0]
+    )
     assert "Traceback" not in result.output
 
 
@@ -196,7 +224,9 @@ def test_build_default_writes_both_files(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "output").iterdir()) == [
-        "kmo-portefeuille-2019.docx", "kmo-portefeuille-2019.xlsx"]
+        "kmo-portefeuille-2019.docx",
+        "kmo-portefeuille-2019.xlsx",
+    ]
     assert "wrote output/kmo-portefeuille-2019.xlsx" in result.stdout
 
 

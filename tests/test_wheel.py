@@ -17,7 +17,11 @@ pytestmark = pytest.mark.slow
 @pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not installed")
 def test_wheel_builds_the_bundled_dataset_in_an_empty_folder(tmp_path):
     dist = tmp_path / "dist"
-    subprocess.run(["uv", "build", "--wheel", "--out-dir", str(dist), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        ["uv", "build", "--wheel", "--out-dir", str(dist), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = dist.glob("kmo_export-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "kmo_export/_bundled/data/kmo-portefeuille-2019.yaml" in names
@@ -28,13 +32,18 @@ def test_wheel_builds_the_bundled_dataset_in_an_empty_folder(tmp_path):
     subprocess.run(["uv", "venv", "--quiet", str(venv)], check=True, capture_output=True)
     subprocess.run(
         ["uv", "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), str(wheel)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     work = tmp_path / "empty"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     result = subprocess.run(
-        [str(venv / "bin" / "kmo-export"), "build"], cwd=work, capture_output=True, text=True, env=env
+        [str(venv / "bin" / "kmo-export"), "build"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     made = sorted(p.name for p in (work / "output").iterdir())
