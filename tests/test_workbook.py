@@ -208,7 +208,12 @@ def test_chart_data_is_top_n_plus_other_by_formula(bundled_xlsx, dataset):
         assert ws.cell(first + k, 2).value == f"='Per thema'!$B${5 + i}"
         assert wv.cell(first + k, 2).value == row.values[0]
     other = first + 15
-    assert wv.cell(other, 1).value == "Overige"
+    # The other row's label counts its rows by formula (58 themes less the top 15).
+    assert wv.cell(other, 1).value == "Overige (43 rijen)"
+    assert ws.cell(other, 1).value == (
+        "=IF((COUNT('Per thema'!$B$5:$B$62)-15)=1,\"Overige (1 rij)\","
+        '"Overige ("&(COUNT(\'Per thema\'!$B$5:$B$62)-15)&" rijen)")'
+    )
     assert ws.cell(other, 2).value == f"='Per thema'!$B$63-SUM(B{first}:B{other - 1})"
     assert wv.cell(other, 2).value == sum(r.values[0] for r in by_projects[15:])
     assert close(wv.cell(other, 3).value, 1)  # the Pareto line ends at 100 %
@@ -220,11 +225,11 @@ def test_charts_reference_the_intended_cells(bundled_xlsx):
     assert len(refs) == 4
     projects, pareto, subsidy, usage = refs
     assert projects == ["'Grafiekgegevens'!$A$5:$A$20", "'Grafiekgegevens'!$B$5:$B$20"]
-    assert pareto == [
-        "'Grafiekgegevens'!$A$5:$A$20",
-        "'Grafiekgegevens'!$B$5:$B$20",
-        "'Grafiekgegevens'!$A$5:$A$20",
-        "'Grafiekgegevens'!$C$5:$C$20",
+    assert pareto == [  # the top 15 only: no "other" column in the sorted Pareto
+        "'Grafiekgegevens'!$A$5:$A$19",
+        "'Grafiekgegevens'!$B$5:$B$19",
+        "'Grafiekgegevens'!$A$5:$A$19",
+        "'Grafiekgegevens'!$C$5:$C$19",
     ]
     assert subsidy == ["'Grafiekgegevens'!$A$24:$A$39", "'Grafiekgegevens'!$B$24:$B$39"]
     assert usage == [
@@ -281,13 +286,13 @@ def test_english_labels(bundled_xlsx_en):
     formulas, values = open_both(bundled_xlsx_en)
     assert formulas.sheetnames == [
         "About these figures",
-        "By thema",
+        "By ‘Thema’",
         "Use",
         "Key figures",
         "Charts",
         "Chart data",
     ]
-    assert values["By thema"]["B3"].value == "OK"
+    assert values["By ‘Thema’"]["B3"].value == "OK"
     assert "<dc:language>en-GB</dc:language>" in zip_text(bundled_xlsx_en, "docProps/core.xml")
     assert values["Use"]["A5"].value == "Small enterprises"
 
@@ -348,7 +353,7 @@ def test_other_shape_builds(tmp_path):
         "Regio 7",
         "Regio 6",
         "Regio 5",
-        "Overige",
+        "Overige (4 rijen)",
     ]
     assert data.cell(first + 3, 2).value == 13 + 23 + 33 + 43
 

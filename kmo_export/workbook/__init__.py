@@ -27,10 +27,10 @@ def render_xlsx(report: Report, path: Path) -> None:
     from ..labels import labels as catalogue
     from . import charts, cover, key_figures, table_sheet, usage
     from .context import Context
-    from .names import header_text, join, long_date, safe_sheet_name
-    from .style import Formats, is_million, load_style
+    from .names import header_text, join, long_date, quoted, safe_sheet_name
+    from .style import Formats, is_million, style_for
 
-    style = load_style()
+    style = style_for(report.language)
     labels = catalogue(report.language)
     dataset = report.dataset
     big_rows = style["layout"]["big_table_rows"]
@@ -62,7 +62,11 @@ def render_xlsx(report: Report, path: Path) -> None:
     layouts = []
     for answer, table in dataset.tables:
         label = header_text(table.label_column.label)
-        wanted = labels.get("workbook.sheets.table", label=label[:1].lower() + label[1:])
+        wanted = labels.get(
+            "workbook.sheets.table",
+            label=label[:1].lower() + label[1:],
+            label_name=quoted(label, labels),
+        )
         name = safe_sheet_name(wanted, taken)
         layouts.append(table_sheet.plan(ctx, answer, table, name, big_rows))
     figures = dataset.key_figures
@@ -81,21 +85,13 @@ def render_xlsx(report: Report, path: Path) -> None:
     charts_name = safe_sheet_name(labels["workbook.sheets.charts"], taken) if has_charts else None
     data_name = safe_sheet_name(labels["workbook.sheets.chart_data"], taken) if blocks else None
 
-    contents = [
-        (
-            layout.sheet,
-            labels.get(
-                "workbook.cover.sheet_table", answer=layout.answer.number, title=layout.title
-            ),
-        )
-        for layout in layouts
-    ]
+    contents = [(layout.sheet, _table_contents(layout, labels)) for layout in layouts]
     if usage_layout is not None:
         contents.append((usage_layout.sheet, labels["workbook.cover.sheet_usage"]))
     if key_name is not None:
         contents.append((key_name, labels["workbook.cover.sheet_key_figures"]))
     if charts_name is not None:
-        contents.append((charts_name, labels.get("workbook.cover.sheet_charts", n=report.top_n)))
+        contents.append((charts_name, _charts_contents(blocks, usage_layout, report.top_n, labels)))
     if data_name is not None:
         contents.append((data_name, labels["workbook.cover.sheet_chart_data"]))
 
@@ -149,6 +145,39 @@ def render_xlsx(report: Report, path: Path) -> None:
     workbook.close()
 
 
+# The cover's line for a table sheet: the derived columns and the check it really has.
+def _table_contents(layout: Any, labels: Any) -> str:
+    from .names import join
+
+    kinds = list(dict.fromkeys(d.kind for d in layout.derived))
+    check = "check" if layout.table.reported_total is not None else "no_check"
+    values = {
+        "answer": layout.answer.number,
+        "title": layout.title,
+        "check": labels[f"workbook.cover.{check}"],
+    }
+    if not kinds:
+        return labels.get("workbook.cover.sheet_table_plain", **values)
+    derived = join([labels[f"workbook.cover.derived_{kind}"] for kind in kinds], labels)
+    return labels.get("workbook.cover.sheet_table", derived=derived, **values)
+
+
+# The cover's line for the charts sheet: the kinds of chart it really holds.
+def _charts_contents(blocks: list[Any], usage: Any, top_n: int, labels: Any) -> str:
+    from .names import join
+
+    parts = []
+    if any(b.rest is not None for b in blocks):
+        parts.append(labels.get("workbook.cover.chart_top", n=top_n))
+    if any(b.rest is None for b in blocks):
+        parts.append(labels["workbook.cover.chart_all"])
+    if any(b.pareto for b in blocks):
+        parts.append(labels["workbook.cover.chart_pareto"])
+    if usage is not None:
+        parts.append(labels["workbook.cover.chart_usage"])
+    return labels.get("workbook.cover.sheet_charts", charts=join(parts, labels))
+
+
 # A whole number in running text (nl 69.215, en 69,215).
 def _number(value: Any, labels: Any) -> str:
     from .names import number_text
@@ -170,7 +199,20 @@ def _add_sheet(workbook: Any, name: str, stream: bool) -> Any:
 _WORKBOOK_CLASS: Any = None
 #: The worksheet functions the workbook's formulas use (all in Excel 2007 and LibreOffice).
 CLASSIC_FUNCTIONS = frozenset(
-    {"ABS", "COUNTIF", "COUNTIFS", "IF", "N", "OR", "RANK", "ROUND", "SUBTOTAL", "SUM", "SUMIF"}
+    {
+        "ABS",
+        "COUNT",
+        "COUNTIF",
+        "COUNTIFS",
+        "IF",
+        "N",
+        "OR",
+        "RANK",
+        "ROUND",
+        "SUBTOTAL",
+        "SUM",
+        "SUMIF",
+    }
 )
 
 

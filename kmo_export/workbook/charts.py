@@ -16,8 +16,8 @@ from typing import Any
 
 from ..model import Row
 from .context import Context
-from .names import header_text, lower_first, quote_sheet, ref
-from .style import number_format
+from .names import area, formula_text, header_text, lower_first, quote_sheet, quoted, ref
+from .style import is_million, number_format
 from .table_sheet import TableLayout, header_height
 from .usage import AVERAGE, MAXIMUM, SIZE, UsageLayout
 
@@ -31,11 +31,18 @@ class Block:
     rows: list[tuple[int, Row]]  # (index in table.rows, row), largest first
     rest: Decimal | None  # sum of the other rows, None if there are none
     pareto: bool
+    count: int = 0  # rows with a value in the charted column (top level)
     first_row: int = 0  # sheet row of the first series row
 
     @property
     def last_row(self) -> int:
+        """The last series row: the "other" row where there is one."""
         return self.first_row + len(self.rows) + (self.rest is not None) - 1
+
+    @property
+    def last_top_row(self) -> int:
+        """The last row of the top N (the Pareto chart stops here)."""
+        return self.first_row + len(self.rows) - 1
 
 
 def plan(layouts: list[TableLayout], top_n: int) -> list[Block]:
@@ -70,7 +77,7 @@ def plan(layouts: list[TableLayout], top_n: int) -> list[Block]:
                 for r in table.rows
                 if not r.level and r.values[j] is not None
             )
-            blocks.append(Block(layout, j, top, rest, pareto))
+            blocks.append(Block(layout, j, top, rest, pareto, count))
     return blocks
 
 
@@ -83,17 +90,27 @@ def write_data(ctx: Context, ws: Any, blocks: list[Block]) -> None:
     ws.write_string(0, 0, labels["workbook.charts.data_title"], formats.title())
     row = 2
     share = formats.value(ctx.style["number_formats"]["share"])
+    # One height for every block's header row: the tallest of them.
+    column_widths = [widths["max_label"], *[widths["max_number"]] * 2]
+    height = max(
+        header_height(
+            [
+                header_text(b.layout.table.label_column.label),
+                header_text(b.layout.table.value_columns[b.value].label),
+                labels["workbook.charts.cumulative"],
+            ],
+            column_widths,
+        )
+        for b in blocks
+    )
     for block in blocks:
         layout, j = block.layout, block.value
         table = layout.table
         column = table.value_columns[j]
         code = formats.value(number_format(ctx.style, column))
-        ws.write_string(row, 0, f"{layout.sheet}: {layout.title}", formats.heading())
+        ws.write_string(row, 0, _block_title(ctx, block), formats.heading())
         row += 1
-        headers = [header_text(table.label_column.label), header_text(column.label)]
-        if block.pareto:
-            headers.append(labels["workbook.charts.cumulative"])
-        ws.set_row(row, header_height(headers, [widths["max_label"], *[widths["max_number"]] * 2]))
+        ws.set_row(row, height)
         ws.write_string(row, 0, header_text(table.label_column.label), formats.header())
         ws.write_string(row, 1, header_text(column.label), formats.header())
         if block.pareto:
@@ -113,7 +130,8 @@ def write_data(ctx: Context, ws: Any, blocks: list[Block]) -> None:
             row += 1
         if block.rest is not None:
             running += block.rest
-            ws.write_string(row, 0, labels["workbook.other"])
+            formula, rest_count = _other_label(ctx, block)
+            ws.write_formula(row, 0, formula, None, _other_text(ctx, rest_count))
             ws.write_formula(
                 row,
                 1,
@@ -126,10 +144,61 @@ def write_data(ctx: Context, ws: Any, blocks: list[Block]) -> None:
             row += 1
         row += 1
     layout_style = ctx.style["layout"]
-    ws.set_portrait()
+    ws.set_landscape()
     ws.set_paper(layout_style["paper"])
     ws.fit_to_pages(1, 0)
     ws.set_footer(layout_style["footer"])
+
+
+# The heading of a block on the chart-data sheet: its series, by what, from which sheet.
+def _block_title(ctx: Context, block: Block) -> str:
+    table = block.layout.table
+    column, label = table.value_columns[block.value], table.label_column
+    return ctx.labels.get(
+        "workbook.charts.data_block",
+        column=header_text(column.label),
+        name=quoted(column.label, ctx.labels),
+        label=lower_first(header_text(label.label)),
+        label_name=quoted(label.label, ctx.labels),
+        sheet=block.layout.sheet,
+    )
+
+
+# The label of the "other" row, "Overige (43 rijen)": a formula that counts the rows with a
+# value in the table (level 0) less the top N, so it stays right when a cell is filled or emptied.
+def _other_label(ctx: Context, block: Block) -> tuple[str, int]:
+    layout = block.layout
+    first, last = layout.first_row, layout.last_row
+    sheet = quote_sheet(layout.sheet)
+    values = f"{sheet}!{area(first, last, layout.value_cols[block.value])}"
+    if layout.level_col is not None:
+        levels = f"{sheet}!{area(first, last, layout.level_col)}"
+        counted = f'COUNTIFS({levels},0,{values},"<>")'
+    else:
+        counted = f"COUNT({values})"
+    n = f"({counted}-{len(block.rows)})"
+    many = ctx.labels["workbook.other"].split("{n}")
+    text = f"{formula_text(many[0])}&{n}&{formula_text(many[1])}"
+    one = formula_text(ctx.labels["workbook.other_one"])
+    return f"=IF({n}=1,{one},{text})", block.count - len(block.rows)
+
+
+def _other_text(ctx: Context, n: int) -> str:
+    if n == 1:
+        return ctx.labels["workbook.other_one"]
+    return ctx.labels.get("workbook.other", n=n)
+
+
+# A value axis's title: the column's label, with the unit where the label names none.
+def _axis_title(ctx: Context, column: Any) -> str:
+    text = header_text(column.label)
+    if column.type != "amount":
+        return text
+    lowered = text.lower()
+    if any(mark in lowered for mark in ("€", "eur", "mln", "milj", "million")):
+        return text
+    unit = "unit_million" if is_million(column) else "unit_euro"
+    return f"{text} ({ctx.labels[f'workbook.charts.{unit}']})"
 
 
 # Cumulative share of a Pareto series: running sum over the table's total.
@@ -143,13 +212,6 @@ def _cumulative(
         fmt,
         float(running / total) if total else 0.0,
     )
-
-
-# Charts show whole units (the exact figures are in the cells): no decimals on axes and labels.
-def _chart_format(ctx: Context, column: Any) -> str:
-    from dataclasses import replace
-
-    return number_format(ctx.style, replace(column, decimals=0))
 
 
 def write_charts(
@@ -169,53 +231,75 @@ def write_charts(
     font = {"size": style["font_size"]}
     title_font = {"size": style["font_size"] + 3, "bold": True}
     charts: list[tuple[Any, str]] = []
+    house, other_colour = colours[0], ctx.style["colours"]["other"]
     for block in blocks:
         table = block.layout.table
         column = table.value_columns[block.value]
         label = lower_first(header_text(table.label_column.label))
         name = header_text(column.label)
-        categories = f"={data}!{ref(block.first_row, 0, True)}:{ref(block.last_row, 0, True)}"
+        names = {
+            "column": name,
+            "name": quoted(column.label, labels),
+            "label": label,
+            "label_name": quoted(table.label_column.label, labels),
+        }
+        first, last = ref(block.first_row, 0, True), ref(block.last_row, 0, True)
+        categories = f"={data}!{first}:{last}"
         values = f"={data}!{ref(block.first_row, 1, True)}:{ref(block.last_row, 1, True)}"
-        code = _chart_format(ctx, column)
+        # Charts keep the column's decimals: 12,5 mln is not 13 mln.
+        code = number_format(ctx.style, column)
+        axis_title = {"name": _axis_title(ctx, column), "name_font": font}
         key = "top" if block.rest is not None else "all"
-        title = labels.get(f"workbook.charts.{key}", column=name, label=label, n=n)
+        title = labels.get(f"workbook.charts.{key}", n=n, **names)
         bar = workbook.add_chart({"type": "bar"})
-        bar.add_series(
-            {
-                "name": name,
-                "categories": categories,
-                "values": values,
-                "fill": {"color": colours[len(charts) % 2]},
-                "data_labels": {"value": True, "num_format": code, "font": font},
-                "gap": 40,
-            }
-        )
+        series: dict[str, Any] = {
+            "name": name,
+            "categories": categories,
+            "values": values,
+            "fill": {"color": house},
+            "data_labels": {"value": True, "num_format": code, "font": font},
+            "gap": 40,
+        }
+        if block.rest is not None:  # the "other" bar, last, in grey
+            series["points"] = [None] * len(block.rows) + [{"fill": {"color": other_colour}}]
+        bar.add_series(series)
         bar.set_title({"name": title, "name_font": title_font})
         bar.set_legend({"none": True})
         bar.set_y_axis({"reverse": True, "crossing": "max", "num_font": font})
-        bar.set_x_axis({"num_format": code, "num_font": font, "major_gridlines": {"visible": True}})
-        bar.set_size({"width": style["width"], "height": style["height"]})
-        alt = labels.get(
-            "workbook.charts.alt_top", column=name, label=label, n=len(block.rows), sheet=data_sheet
+        bar.set_x_axis(
+            {
+                "num_format": code,
+                "num_font": font,
+                "major_gridlines": {"visible": True},
+                "name": axis_title["name"],
+                "name_font": font,
+            }
         )
+        bar.set_size({"width": style["width"], "height": style["height"]})
+        alt = labels.get("workbook.charts.alt_top", n=len(block.rows), sheet=data_sheet, **names)
         charts.append((bar, alt))
         if block.pareto:
+            # The top N only (an "other" bar would break the sorted shape); the cumulative
+            # share is still over all rows of the table.
+            top = block.last_top_row
+            top_categories = f"={data}!{first}:{ref(top, 0, True)}"
             columns = workbook.add_chart({"type": "column"})
             columns.add_series(
                 {
                     "name": name,
-                    "categories": categories,
-                    "values": values,
-                    "fill": {"color": colours[0]},
+                    "categories": top_categories,
+                    "values": f"={data}!{ref(block.first_row, 1, True)}:{ref(top, 1, True)}",
+                    "fill": {"color": house},
                     "gap": 30,
                 }
             )
             line = workbook.add_chart({"type": "line"})
+            cumulative = labels["workbook.charts.cumulative"]
             line.add_series(
                 {
-                    "name": labels["workbook.charts.cumulative"],
-                    "categories": categories,
-                    "values": f"={data}!{ref(block.first_row, 2, True)}:{ref(block.last_row, 2, True)}",
+                    "name": cumulative,
+                    "categories": top_categories,
+                    "values": f"={data}!{ref(block.first_row, 2, True)}:{ref(top, 2, True)}",
                     "y2_axis": True,
                     "line": {"color": colours[1], "width": 2.25},
                     "marker": {
@@ -227,22 +311,36 @@ def write_charts(
                 }
             )
             columns.combine(line)
+            pareto_key = "pareto_top" if block.rest is not None else "pareto"
             columns.set_title(
                 {
-                    "name": labels.get("workbook.charts.pareto", column=name, label=label),
+                    "name": labels.get(f"workbook.charts.{pareto_key}", n=n, **names),
                     "name_font": title_font,
                 }
             )
             columns.set_x_axis({"num_font": {**font, "rotation": -45}})
             columns.set_y_axis(
-                {"num_format": code, "num_font": font, "major_gridlines": {"visible": True}}
+                {
+                    "num_format": code,
+                    "num_font": font,
+                    "major_gridlines": {"visible": True},
+                    "name": axis_title["name"],
+                    "name_font": font,
+                }
             )
-            line.set_y2_axis({"min": 0, "max": 1, "num_format": "0%", "num_font": font})
+            line.set_y2_axis(
+                {
+                    "min": 0,
+                    "max": 1,
+                    "num_format": ctx.style["number_formats"]["axis_share"],
+                    "num_font": font,
+                    "name": cumulative,
+                    "name_font": font,
+                }
+            )
             columns.set_legend({"position": "top", "font": font})
             columns.set_size({"width": style["width"], "height": style["height"]})
-            alt = labels.get(
-                "workbook.charts.alt_pareto", column=name, label=label, sheet=data_sheet
-            )
+            alt = labels.get("workbook.charts.alt_pareto", sheet=data_sheet, **names)
             charts.append((columns, alt))
     if usage is not None:
         chart = workbook.add_chart({"type": "column"})
@@ -267,7 +365,14 @@ def write_charts(
         )
         chart.set_x_axis({"num_font": font})
         chart.set_y_axis(
-            {"num_format": code, "num_font": font, "min": 0, "major_gridlines": {"visible": True}}
+            {
+                "num_format": code,
+                "num_font": font,
+                "min": 0,
+                "major_gridlines": {"visible": True},
+                "name": labels["workbook.charts.axis_amount"],
+                "name_font": font,
+            }
         )
         chart.set_legend({"position": "top", "font": font})
         chart.set_size({"width": style["width"], "height": style["height"]})

@@ -70,7 +70,7 @@ def write(ctx: Context, ws: Any, contents: list[tuple[str, str]], notes: list[st
             ws.write_string(row, 1, note, wrap)
             _height(ws, row, note, text_width)
     layout = ctx.style["layout"]
-    ws.set_portrait()
+    ws.set_landscape()
     ws.set_paper(layout["paper"])
     ws.fit_to_pages(1, 0)
     ws.set_footer(layout["footer"])

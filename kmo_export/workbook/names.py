@@ -68,6 +68,11 @@ def lower_first(text: str) -> str:
     return text
 
 
+def quoted(text: str, labels: Labels) -> str:
+    """A label of the dataset quoted as a name (``‘Thema’``), for sentences in another language."""
+    return labels.get("workbook.quote", text=header_text(text))
+
+
 def long_date(day: dt.date, labels: Labels) -> str:
     """``24 september 2020`` / ``24 September 2020``."""
     months = labels.section("workbook")["months"]

@@ -19,6 +19,17 @@ def load_style() -> dict[str, Any]:
         return tomllib.load(handle)
 
 
+def style_for(language: str) -> dict[str, Any]:
+    """The style with the number formats of ``language`` (``[number_formats.LANG]``) applied."""
+    style = load_style()
+    codes = style["number_formats"]
+    override = codes.get(language)
+    merged = {k: v for k, v in codes.items() if isinstance(v, str)}
+    if isinstance(override, dict):
+        merged.update(override)
+    return {**style, "number_formats": merged}
+
+
 def number_format(style: dict[str, Any], column: Column) -> str:
     """The number format code of a value column of the dataset."""
     codes = style["number_formats"]
@@ -82,8 +93,10 @@ class Formats:
     def link(self) -> Any:
         return self.get(font_color=self.colours["link_font"], underline=1, valign="top")
 
-    def header(self) -> Any:
+    def header(self, indent: int = 0) -> Any:
+        extra = {"indent": indent} if indent else {}
         return self.get(
+            **extra,
             bold=True,
             text_wrap=True,
             valign="bottom",

@@ -17,7 +17,17 @@ from typing import Any
 
 from ..model import Answer, ColumnType, Table
 from .context import Context
-from .names import area, col, formula_text, header_text, join, lower_first, quote_sheet, ref
+from .names import (
+    area,
+    col,
+    formula_text,
+    header_text,
+    join,
+    lower_first,
+    quote_sheet,
+    quoted,
+    ref,
+)
 from .style import number_format
 
 TITLE_ROW, SOURCE_ROW, CHECK_ROW, HEADER_ROW, FIRST_ROW = 0, 1, 2, 3, 4
@@ -102,22 +112,44 @@ def plan(ctx: Context, answer: Answer, table: Table, sheet: str, big_rows: int) 
         headers.append(derived[-1].header)
 
     names = [lower_first(header_text(c.label)) for c in table.value_columns]
+    quoted_names = [quoted(c.label, labels) for c in table.value_columns]
+    # A table that publishes its own percentages: the computed shares say they are computed.
+    published = any(c.type is ColumnType.PERCENT for c in table.value_columns)
+    share_key = "workbook.table.share_computed" if published else "workbook.table.share"
     for j, column in enumerate(table.value_columns):
         if column.is_additive:
-            add("share", labels.get("workbook.table.share", column=names[j]), j)
+            add("share", labels.get(share_key, column=names[j], name=quoted_names[j]), j)
     amount, count = table.amount_column, table.count_column
     if amount is not None and count is not None:
         add(
             "average",
-            labels.get("workbook.table.average", amount=names[amount], count=names[count]),
+            labels.get(
+                "workbook.table.average",
+                amount=names[amount],
+                count=names[count],
+                amount_name=quoted_names[amount],
+                count_name=quoted_names[count],
+            ),
             amount,
             count,
         )
     primary = table.primary_column
     if primary is not None:
-        add("cumulative", labels.get("workbook.table.cumulative", column=names[primary]), primary)
+        add(
+            "cumulative",
+            labels.get(
+                "workbook.table.cumulative", column=names[primary], name=quoted_names[primary]
+            ),
+            primary,
+        )
         if not big:
-            add("rank", labels.get("workbook.table.rank", column=names[primary]), primary)
+            add(
+                "rank",
+                labels.get(
+                    "workbook.table.rank", column=names[primary], name=quoted_names[primary]
+                ),
+                primary,
+            )
     _unique(headers)
     for d in derived:
         d.header = headers[d.column]
@@ -130,7 +162,9 @@ def plan(ctx: Context, answer: Answer, table: Table, sheet: str, big_rows: int) 
             ],
             labels,
         ),
+        names=join(quoted_names, labels),
         label=lower_first(header_text(table.label_column.label)),
+        label_name=quoted(table.label_column.label, labels),
     )
     return TableLayout(
         answer, table, sheet, f"tbl_{table.id}", title, big, level_col, value_cols, derived, headers
@@ -407,6 +441,9 @@ def _write_rows(
     value_fmts = [formats.value(code) for code in codes]
     # Derived cells are right-aligned, so that the empty mark '–' lines up with the figures.
     share_fmt = formats.get(num_format=share_code, align="right")
+    # A detail row's share is already in the row above it: italic, so it does not read as a
+    # part of the 100 % (the note under the table says so).
+    detail_share_fmt = formats.get(num_format=share_code, align="right", italic=True)
     average_fmts = [formats.get(num_format=code, align="right") for code in codes]
     rank_fmt = formats.get(num_format=ctx.style["number_formats"]["rank"], align="right")
     level_fmt = formats.value(ctx.style["number_formats"]["level"])
@@ -483,7 +520,13 @@ def _write_rows(
             if kind == "share":
                 value = values[d.source]
                 cached: Any = float(value / extra) if value is not None and extra else empty
-                write_formula(r, d.column, template.format(r=r1), share_fmt, cached)
+                write_formula(
+                    r,
+                    d.column,
+                    template.format(r=r1),
+                    detail_share_fmt if level else share_fmt,
+                    cached,
+                )
             elif kind == "average":
                 amount, count = values[d.source], values[d.count]  # type: ignore[index]
                 cached = float(amount / count) if amount is not None and count else empty
