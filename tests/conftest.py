@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "kmo-portefeuille-2019.yaml"
@@ -18,6 +19,12 @@ VALIDATOR_CANDIDATES = [
     ROOT.parent / "shared" / "tools" / "ooxml_validate.py",
     ROOT / "tests" / "tools" / "ooxml_validate.py",
 ]
+
+# Property tests run the same examples on every machine and in CI, so a red run is a real and
+# reproducible failure; `HYPOTHESIS_PROFILE=explore uv run pytest` searches new random examples.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # LibreOffice reads OOXML formulas and recalculates them on load only when told so.
 RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
