@@ -74,6 +74,20 @@ def percent(fraction: Decimal, language: str = "nl", decimals: int = 1) -> str:
     )
 
 
+def share(fraction: Decimal, language: str = "nl", decimals: int = 1) -> str:
+    """A share as a percentage; one too small to show is ``< 0,1 %``, never ``0,0 %``.
+
+    A nonzero share that rounds to zero at ``decimals`` (below 0,05 % with one decimal) would
+    read as nothing at all.
+    """
+    step = Decimal(1).scaleb(-decimals - 2)  # 0.001: 0,1 % as a fraction
+    if 0 < fraction < step / 2:
+        from .labels import labels
+
+        return labels(language).get("brief.format.below", share=percent(step, language, decimals))
+    return percent(fraction, language, decimals)
+
+
 def percent_value(value: Decimal, language: str = "nl", decimals: int = 1) -> str:
     """A percentage as written (``12.5`` means 12.5 %) -> ``12,5 %``."""
     return percent(value / 100, language, decimals)

@@ -45,6 +45,7 @@ class ChartSpec:
     description: str  # alt text: what the chart shows
     name: str  # the drawing's name (e.g. "Grafiek 1")
     locale_prefix: str = ""  # e.g. "[$-813]": shows the numbers in that locale (nl-BE)
+    value_title: str = ""  # the value axis's title: what is counted or the unit ("€")
 
 
 def chart_workbook(spec: ChartSpec, created: dt.datetime, language_tag: str) -> tuple[bytes, bytes]:
@@ -98,14 +99,16 @@ def chart_workbook(spec: ChartSpec, created: dt.datetime, language_tag: str) -> 
     chart.set_y_axis(
         {"reverse": True, "crossing": "max", "num_font": font, "major_tick_mark": "none"}
     )
-    chart.set_x_axis(
-        {
-            "num_format": spec.locale_prefix + "#,##0",
-            "num_font": font,
-            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
-            "line": {"none": True},
-        }
-    )
+    value_axis = {
+        "num_format": spec.locale_prefix + "#,##0",
+        "num_font": font,
+        "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+        "line": {"none": True},
+    }
+    if spec.value_title:
+        value_axis["name"] = spec.value_title
+        value_axis["name_font"] = {**font, "bold": False}
+    chart.set_x_axis(value_axis)
     if len(spec.series) > 1:
         chart.set_legend({"position": "bottom", "font": font})
     else:

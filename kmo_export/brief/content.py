@@ -18,6 +18,7 @@ from ..labels import labels
 from ..model import Answer, Column, ColumnType, Report, Row, Table, Usage
 from . import wordml
 from .charts import ChartSpec, add_chart
+from .wording import count_noun, dutch_plural, dutch_singular, lower_first, without_unit
 from .wordml import Cell, paragraph, run
 
 if TYPE_CHECKING:
@@ -85,6 +86,9 @@ class Composer:
         self.annex: list[tuple[Answer, Table, _Figures]] = []
         # Dataset text is Dutch: mark it so where the brief is in another language.
         self.source_rpr = "" if self.tag == "nl-BE" else '<w:lang w:val="nl-BE"/>'
+        # How a column label of the dataset (Dutch) stands in a generated sentence: in Dutch
+        # as a word ("naar aantal projecten", "58 thema’s"); in another language as a name.
+        self.dutch_words = self.labels.get("brief.format.labels_in_text") == "dutch"
         self.styles = wordml.TableStyles(
             template.style("Brief Table"),
             template.style("Table Text"),
@@ -144,23 +148,41 @@ class Composer:
         first = next((t for _, t in self.dataset.tables if t.primary_column is not None), None)
         facts = self.figures(first) if first is not None else None
         if first is not None and facts is not None and first.count_column is not None:
-            count = facts.shown_totals[first.count_column]
+            count_index = first.count_column
+            count_column = first.value_columns[count_index]
+            count = facts.shown_totals[count_index]
             amount_index = first.amount_column
             amount = facts.shown_totals[amount_index] if amount_index is not None else None
-            rows = fmt.number(len(facts.rows), lang)
-            if count is not None and amount is not None and amount_index is not None:
-                out.append(
-                    lab.get(
+            words = {
+                "count_name": self.name(count_column.label),
+                "rows": self.rows_words(first, len(facts.rows)),
+            }
+            text = None
+            if count is not None:
+                words["count"] = self.count_words(count, count_column)
+                if amount is not None and amount_index is not None:
+                    amount_column = first.value_columns[amount_index]
+                    text = lab.get(
                         "brief.bullets.total",
-                        count=fmt.number(count, lang),
-                        amount=self.amount_words(amount, first.value_columns[amount_index]),
-                        rows=rows,
+                        amount=self.amount_words(amount, amount_column),
+                        amount_name=self.amount_name(amount_column),
+                        **words,
                     )
-                )
-            elif count is not None:
-                out.append(
-                    lab.get("brief.bullets.total_count", count=fmt.number(count, lang), rows=rows)
-                )
+                else:
+                    text = lab.get("brief.bullets.total_count", **words)
+            if text is not None:
+                # A published total that is not the sum of its rows is quoted with a caveat.
+                quoted = {count_index, amount_index}
+                for found in first.discrepancies():
+                    if first.value_columns.index(found.column) in quoted:
+                        dec = self.column_decimals(found.column)
+                        text += " " + lab.get(
+                            "brief.bullets.caveat",
+                            column=self.name(found.column.label),
+                            reported=self.cell_text(found.reported, found.column, dec),
+                            computed=self.cell_text(found.computed, found.column, dec),
+                        )
+                out.append(text)
         if figures.usage and figures.usage.sizes:
             out.append(self.usage_bullet(figures.usage))
             if figures.usage.new_maximum:
@@ -182,17 +204,17 @@ class Composer:
                     lab.get(
                         "brief.bullets.top_item",
                         label=r.label,
-                        share=fmt.percent(r.values[index] / total, lang),  # type: ignore[operator]
+                        share=fmt.share(r.values[index] / total, lang),  # type: ignore[operator]
                     )
                     for r in top
                 ]
-                out.append(
-                    lab.get(
-                        "brief.bullets.top",
-                        column=_lower_first(first.value_columns[index].label),
-                        items=fmt.join(items, lang),
-                    )
-                )
+                column = self.name(first.value_columns[index].label)
+                plural = self.plural(first.label_column.label)
+                if plural is not None:
+                    key, label = "brief.bullets.top", plural
+                else:
+                    key, label = "brief.bullets.top_per", self.name(first.label_column.label)
+                out.append(lab.get(key, column=column, label=label, items=fmt.join(items, lang)))
         return out
 
     def usage_bullet(self, usage: Usage) -> str:
@@ -200,7 +222,7 @@ class Composer:
         items = [
             self.labels.get(
                 "brief.bullets.usage_item",
-                size=_lower_first(self.size_label(size.key, size.label)),
+                size=lower_first(self.size_label(size.key, size.label)),
                 use=fmt.percent(size.use, self.lang, self.use_decimals(size.stated_use_percent)),
                 average=self.money(size.average_granted),
                 maximum=self.money(size.maximum),
@@ -265,37 +287,36 @@ class Composer:
             for s in usage.sizes
         ]
         caption = self.table_caption(lab.get("brief.usage_caption", year=usage.year))
-        self.write_table(header, rows, None, caption)
+        notes = []
         if usage.new_maximum:
             m = usage.new_maximum
-            self.para(
-                "Table Note",
+            notes.append(
                 run(
                     lab.get(
                         "brief.new_maximum",
                         date=fmt.date(m.since, lang),
                         amount=self.money(m.amount),
                     )
-                ),
+                )
             )
+        self.write_table(header, rows, None, caption, notes)
         items = [
             f"{self.size_label(s.key, s.label)} {self.money(s.maximum)} / {self.money(s.average_granted)}"
             for s in usage.sizes
         ]
+        # One number format for every data label of the chart (10.000,00 beside 988,70).
+        same = _excel_format(max(max_dec, avg_dec))
         spec = ChartSpec(
             categories=[self.size_label(s.key, s.label) for s in usage.sizes],
             series=[
-                (
-                    _strip_unit(lab.get("brief.maximum")),
-                    [s.maximum for s in usage.sizes],
-                    _excel_format(max_dec),
-                ),
+                (_strip_unit(lab.get("brief.maximum")), [s.maximum for s in usage.sizes], same),
                 (
                     _strip_unit(lab.get("brief.average_granted")),
                     [s.average_granted for s in usage.sizes],
-                    _excel_format(avg_dec),
+                    same,
                 ),
             ],
+            value_title=lab.get("brief.unit.EUR"),
             category_title=lab.get("brief.size"),
             description=lab.get("brief.usage_description", items="; ".join(items)),
             name="",
@@ -315,7 +336,7 @@ class Composer:
             self.annex.append((answer, table, facts))
             n = self.report.top_n
             shown = facts.largest(index, n)
-            column = _lower_first(table.value_columns[index].label)
+            column = self.name(table.value_columns[index].label)
             title = self.labels.get(
                 "brief.top_caption", number=self.next_table(), caption=caption, n=n, column=column
             )
@@ -348,7 +369,7 @@ class Composer:
                         "brief.shortened",
                         rows=total_rows,
                         shown=ANNEX_SHOWN,
-                        column=_lower_first(table.value_columns[index].label),
+                        column=self.name(table.value_columns[index].label),
                         workbook=workbook,
                     )
                 else:
@@ -389,23 +410,34 @@ class Composer:
             header.append(Cell(column.label, True))
             if i == index:
                 header.append(Cell(lab.get("brief.share"), True))
+        average_notes: list[str] = []
         for i in averages:
-            header.append(Cell(self.average_label(columns[i]), True))
+            assert count is not None
+            title, explained = self.average_label(columns[i], columns[count])
+            header.append(Cell(title, True))
+            if explained:
+                average_notes.append(explained)
 
         def line(
-            label: Cell, values: list[Decimal | None], markers: dict[int, str] | None = None
+            label: Cell,
+            values: list[Decimal | None],
+            markers: dict[int, str] | None = None,
+            derive_from: list[Decimal | None] | None = None,
         ) -> list[Cell]:
+            # Shares and averages come from ``derive_from`` (the total row: the sums of the
+            # rows, as in the workbook, even where the published total shown differs).
+            basis = derive_from if derive_from is not None else values
             cells = [label]
             for i, column in enumerate(columns):
                 value = values[i]
                 marker = (markers or {}).get(i)
                 cells.append(Cell(self.cell_text(value, column, decimals[i]), True, marker))
                 if i == index:
-                    total = facts.totals[i]
-                    share = value / total if value is not None and total else None
-                    cells.append(Cell(fmt.percent(share, lang) if share is not None else "", True))
+                    total, part = facts.totals[i], basis[i]
+                    share = part / total if part is not None and total else None
+                    cells.append(Cell(fmt.share(share, lang) if share is not None else "", True))
             for i in averages:
-                amount, n = values[i], values[count] if count is not None else None
+                amount, n = basis[i], basis[count] if count is not None else None
                 average = amount / n if amount is not None and n else None
                 text = (
                     fmt.number(average, lang, max(2, columns[i].decimals))
@@ -424,26 +456,34 @@ class Composer:
         total = None
         if any(v is not None for v in facts.shown_totals):
             total = line(
-                Cell(table.total_label or lab.get("brief.total")), facts.shown_totals, facts.markers
+                Cell(table.total_label or lab.get("brief.total")),
+                facts.shown_totals,
+                facts.markers,
+                list(facts.totals),
             )
-        self.write_table(header, body, total, caption)
-        for text in facts.notes:
-            self.para("Table Note", run(text))
+        # The table's own notes first (its markers, the dataset's notes), then generic ones.
+        notes = [run(text) for text in facts.notes]
+        notes += [self.src(text) for text in table.notes]
         if note:
-            self.para("Table Note", run(note))
+            notes.append(run(note))
+        notes += [run(text) for text in average_notes]
         if any(r.level for r in rows):
-            self.para("Table Note", run(lab.get("brief.detail_rows")))
+            notes.append(run(lab.get("brief.detail_rows")))
         if any(v is None for r in rows for v in r.values):
-            self.para("Table Note", run(lab.get("brief.empty_cells")))
-        for text in table.notes:
-            self.para("Table Note", self.src(text))
+            notes.append(run(lab.get("brief.empty_cells")))
+        self.write_table(header, body, total, caption, notes)
 
     def write_table(
-        self, header: list[Cell], rows: list[list[Cell]], total: list[Cell] | None, caption: str
+        self,
+        header: list[Cell],
+        rows: list[list[Cell]],
+        total: list[Cell] | None,
+        caption: str,
+        notes: Sequence[str] = (),
     ) -> None:
-        """A caption above, then the table."""
+        """A caption above, then the table, then its notes (kept with the table's last row)."""
         self.para("Caption", run(caption), "<w:keepNext/>")
-        names = ", ".join(c.text for c in header)
+        names = ", ".join(self.name(c.text, start=True) for c in header)
         description = self.labels.get(
             "brief.table_description", rows=fmt.number(len(rows), self.lang), columns=names
         )
@@ -457,8 +497,11 @@ class Composer:
                 caption,
                 description,
                 self.source_rpr,
+                keep_last=bool(notes),
             )
         )
+        for i, content in enumerate(notes):
+            self.para("Table Note", content, "<w:keepNext/>" if i < len(notes) - 1 else "")
 
     def bar_chart(self, table: Table, index: int, rows: list[Row], top: bool) -> None:
         """Bars of the primary column for ``rows``, in the order of the table above."""
@@ -471,10 +514,11 @@ class Composer:
             categories=[r.label for r in rows],
             series=[(column.label, values, _excel_format(dec))],  # type: ignore[list-item]
             category_title=table.label_column.label,
+            value_title=self.axis_title(column),
             description=self.labels.get(
                 "brief.chart_description",
-                column=_lower_first(column.label),
-                label=_lower_first(table.label_column.label),
+                column=self.name(column.label),
+                label=self.name(table.label_column.label),
                 n=len(rows),
                 largest=f"{largest.label} ({self.cell_text(largest.values[index], column, dec)})",
                 smallest=f"{smallest.label} ({self.cell_text(smallest.values[index], column, dec)})",
@@ -483,8 +527,8 @@ class Composer:
         )
         title = self.labels.get(
             "brief.chart_caption",
-            column=column.label,
-            label=_lower_first(table.label_column.label),
+            column=self.name(column.label, start=True),
+            label=self.name(table.label_column.label),
             n=len(rows),
         )
         if top:
@@ -522,20 +566,31 @@ class Composer:
         d, lab = self.dataset, self.labels
         person = d.addressed_to
         minister = f"{person.name}, {person.title}" if person.title else person.name
-        text = lab.get(
-            "brief.source",
-            publisher=d.source.publisher or "Vlaams Parlement",
-            number=d.number,
-            date=fmt.date(d.date, self.lang),
-            asked_by=d.asked_by,
-            minister=minister,
-        )
-        extra = []
+        parts = [
+            lab.get(
+                "brief.source",
+                publisher=d.source.publisher or "Vlaams Parlement",
+                number=d.number,
+                date=fmt.date(d.date, self.lang),
+                asked_by=d.asked_by,
+                minister=minister,
+            )
+        ]
+        # Only what the brief computes: shares, averages, use (never a file name).
+        tables = [t for _, t in d.tables]
+        derived = []
+        if any(t.primary_column is not None for t in tables):
+            derived.append(lab.get("brief.derived_share"))
+        if any(t.count_column is not None and t.amount_column is not None for t in tables):
+            derived.append(lab.get("brief.derived_average"))
+        usage = d.key_figures.usage
+        if usage is not None and usage.sizes:
+            derived.append(lab.get("brief.derived_use"))
+        if derived:
+            parts.append(lab.get("brief.source_derived", items=fmt.join(derived, self.lang)))
         if d.source.url:
-            extra.append(lab.get("brief.source_url", url=d.source.url))
-        if d.source.text:
-            extra.append(lab.get("brief.source_text", file=d.source.text.rsplit("/", 1)[-1]))
-        self.para("Source", run(" ".join([text, *extra])))
+            parts.append(lab.get("brief.source_url", url=d.source.url))
+        self.para("Source", run(" ".join(parts)))
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -568,7 +623,7 @@ class Composer:
                 self.labels.get(
                     "brief.discrepancy",
                     marker=marker,
-                    column=found.column.label,
+                    column=self.name(found.column.label, start=True),
                     reported=self.cell_text(found.reported, found.column, dec),
                     computed=self.cell_text(found.computed, found.column, dec),
                     difference=self.cell_text(found.difference, found.column, dec),
@@ -592,16 +647,78 @@ class Composer:
         """Decimals a column is shown with: what the dataset declares (counts: none)."""
         return 0 if column.type is ColumnType.COUNT else column.decimals
 
-    def average_label(self, column: Column) -> str:
-        """Header of an average-per-project column, with the amount's unit."""
-        base = self.labels.get("brief.average")
-        if not column.unit:
-            return base
+    def average_label(self, amount: Column, count: Column) -> tuple[str, str | None]:
+        """Header of an average column (``Gemiddeld per project (€)``) and, where the header
+        cannot name what is counted, a note that says what the average divides."""
+        unit = f" ({self.unit(amount)})" if amount.unit else ""
+        singular = dutch_singular(count_noun(count.label)) if self.dutch_words else None
+        if singular:
+            return self.labels.get("brief.average_per", noun=singular) + unit, None
+        note = self.labels.get(
+            "brief.average_note",
+            amount=self.name(amount.label, start=True),
+            count=self.name(count.label),
+        )
+        return self.labels.get("brief.average") + unit, note
+
+    def unit(self, column: Column) -> str:
+        """A column's unit as the reader writes it (``€``, ``miljoen €``)."""
+        assert column.unit is not None
         try:
-            unit = self.labels.get(f"brief.unit.{column.unit}")
+            return self.labels.get(f"brief.unit.{column.unit}")
         except KeyError:
-            unit = column.unit
-        return f"{base} ({unit})"
+            return column.unit
+
+    def axis_title(self, column: Column) -> str:
+        """The value axis of a chart of ``column``: what it counts, or its unit."""
+        if column.type is ColumnType.COUNT:
+            noun = count_noun(column.label) if self.dutch_words else ""
+            if self.dutch_words and noun and noun != lower_first(column.label):
+                return column.label  # "Aantal projecten" says it already
+            if noun:
+                return self.labels.get("brief.axis_count", noun=noun)
+            return column.label
+        if column.type is ColumnType.PERCENT:
+            return "%"
+        if column.unit:
+            return self.unit(column)
+        return column.label
+
+    def name(self, label: str, start: bool = False) -> str:
+        """A column label of the dataset inside a generated sentence.
+
+        Dutch: as a word, lower case but at the start (``naar aantal projecten``); another
+        language: quoted as a name (``by “Aantal projecten”``), since the label stays Dutch.
+        """
+        if self.dutch_words:
+            return label if start else lower_first(label)
+        return self.labels.get("brief.format.quote", text=label)
+
+    def plural(self, label: str) -> str | None:
+        """The plural of a label column's label (``thema’s``), where it is certain."""
+        return dutch_plural(label) if self.dutch_words else None
+
+    def rows_words(self, table: Table, n: int) -> str:
+        """``58 thema’s``, else ``12 rijen per omschrijving`` / ``58 rows by “Thema”``."""
+        rows = fmt.number(n, self.lang)
+        plural = self.plural(table.label_column.label)
+        if plural is not None:
+            return f"{rows} {plural}"
+        return self.labels.get(
+            "brief.bullets.rows_per", rows=rows, label=self.name(table.label_column.label)
+        )
+
+    def count_words(self, value: Decimal, column: Column) -> str:
+        """A count with what it counts (``173.053 projecten``); just the number in English."""
+        number = fmt.number(value, self.lang)
+        noun = count_noun(column.label) if self.dutch_words else ""
+        return f"{number} {noun}" if noun else number
+
+    def amount_name(self, column: Column) -> str:
+        """An amount column in a sentence: ``toegekende subsidie`` / ``“Bedrag (€)”``."""
+        if self.dutch_words:
+            return lower_first(without_unit(column.label))
+        return self.name(column.label)
 
     def amount_words(self, value: Decimal, column: Column) -> str:
         """A total amount in words: ``€ 56,8 miljoen``."""
@@ -632,8 +749,8 @@ class Composer:
         """A table's caption: the dataset's, else its columns per its label column."""
         if table.caption:
             return table.caption
-        names = [c.label for c in table.value_columns]
-        names = [names[0], *(_lower_first(n) for n in names[1:])] if names else []
+        labels = [c.label for c in table.value_columns]
+        names = [self.name(n, start=i == 0) for i, n in enumerate(labels)]
         joined = (
             fmt.join(names, self.lang)
             if names
@@ -641,7 +758,7 @@ class Composer:
         )
         if not names:
             return joined
-        label = _lower_first(table.label_column.label)
+        label = self.name(table.label_column.label)
         return self.labels.get("brief.caption_per", columns=joined, label=label)
 
     def table_caption(self, caption: str) -> str:
@@ -670,13 +787,6 @@ class Composer:
 
 
 _NUMBERED = re.compile(r"^\s*(tabel|table)\s+\S+[.:]", re.IGNORECASE)
-
-
-# "Aantal projecten" -> "aantal projecten"; "IT" and "EHBO" stay as they are.
-def _lower_first(text: str) -> str:
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
 
 
 # "Maximum (€)" -> "Maximum": a series name without the unit the axis already shows.
