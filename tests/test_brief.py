@@ -135,7 +135,7 @@ def test_key_message_figures_are_computed_from_the_dataset(doc_nl, dataset):
     assert nl(re.search(r"([\d.]+) ondernemingen", found[0]).group(1)) == enterprises
     # Total dossiers and subsidy (€ 56,8 miljoen), over the number of themes.
     m = re.search(
-        r"Samen ([\d.]+) dossiers en € ([\d,]+) miljoen .* over (\d+) thema",
+        r"Samen ([\d.]+) projecten en € ([\d,]+) miljoen .* over (\d+) thema’s\.",
         found[1].replace(NBSP, " "),
     )
     assert nl(m.group(1)) == sum(projects)
@@ -249,7 +249,9 @@ def test_source_line(doc_nl, dataset):
     assert (
         "Vlaams Parlement" in last.text and "835" in last.text and "24 september 2020" in last.text
     )
-    assert "schriftelijke-vraag-835-2020.txt" in last.text
+    # The parliamentary document is cited, never a file of the dataset.
+    assert "schriftelijke-vraag" not in last.text and ".txt" not in last.text
+    assert "benutting" in last.text  # the bundled dataset has usage figures
 
 
 # -- charts ---------------------------------------------------------------------------------
@@ -360,3 +362,27 @@ def test_source_date_epoch_sets_every_date(tmp_path, monkeypatch):
     for name in (n for n in package.namelist() if n.endswith(".xlsx")):
         inner = zipfile.ZipFile(io.BytesIO(package.read(name)))
         assert "2023-11-14T22:13:20Z" in inner.read("docProps/core.xml").decode()
+
+
+def test_generated_dutch_uses_curly_apostrophes(doc_nl):
+    found = bullets(doc_nl)
+    assert any("thema’s" in b for b in found)
+    assert not [b for b in found if "'" in b]
+
+
+def test_no_header_of_a_number_column_takes_more_than_two_lines(doc_nl):
+    from kmo_export.brief.wordml import _PADDING, _two_lines
+
+    for table in doc_nl.tables:
+        grid = table._tbl.tblGrid.gridCol_lst
+        for col, cell in list(zip(grid, table.rows[0].cells, strict=True))[1:]:
+            assert col.w.twips >= _two_lines(cell.text) + _PADDING - 1, cell.text
+
+
+def test_usage_chart_labels_share_one_number_format(brief_nl):
+    package = zipfile.ZipFile(brief_nl)
+    for name in (n for n in package.namelist() if re.fullmatch(r"word/charts/chart\d+\.xml", n)):
+        chart = etree.fromstring(package.read(name))
+        formats = {f.get("formatCode") for f in chart.iterfind(f".//{{{C}}}dLbls/{{{C}}}numFmt")}
+        assert len(formats) == 1, formats
+        assert chart.find(f".//{{{C}}}valAx/{{{C}}}title") is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -158,7 +159,7 @@ def test_several_tables_each_under_its_answer(multi):
         "Dossiers",
         "Aandeel",
         "Bedrag (€)",
-        "Gemiddeld per project (€)",
+        "Gemiddeld per dossier (€)",
     ]
     data = MULTI[0]["tables"][0]["rows"]
     total = sum(r[1] for r in data)
@@ -320,3 +321,124 @@ def test_bad_template_fails_before_anything_is_written(tmp_path):
             BuildOptions(output_dir=out, formats=("xlsx", "docx"), template=plain),
         )
     assert not out.exists() or not any(out.iterdir())
+
+
+# -- wording, totals, notes and charts of a brief whose tables are not about themes ---------
+
+
+def generated(document) -> list[str]:
+    """The sentences the brief writes itself: bullets, figure captions, notes, source line."""
+    own = {n for a in MULTI for t in a.get("tables", []) for n in t.get("notes", [])}
+    out = []
+    for p in document.paragraphs:
+        style = p.style.name
+        note = style == "Table Note" and p.text not in own
+        figure = style == "Caption" and p.text.startswith(("Figuur", "Figure"))
+        if style in ("List Bullet", "Source") or note or figure:
+            out.append(p.text)
+    return out
+
+
+@pytest.fixture(scope="module")
+def inconsistent(tmp_path_factory) -> Path:
+    import copy
+
+    answers = copy.deepcopy(MULTI)
+    answers[0]["tables"][0]["total"]["dossiers"] = 442  # the rows add up to 441
+    return dataset(tmp_path_factory.mktemp("inconsistent"), "begroting-442", answers)
+
+
+def test_wording_comes_from_the_table_not_from_themes(multi):
+    document = docx.Document(str(render(multi)))
+    texts = generated(document)
+    assert not [t for t in texts if "thema" in t.lower() or "project" in t.lower()]
+    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert bullets[0].startswith("Samen 441 dossiers en ") and "5 provincies" in bullets[0]
+    assert bullets[1].startswith("De grootste provincies naar dossiers: Antwerpen")
+    assert rows(document.tables[0])[0][-1] == "Gemiddeld per dossier (€)"
+    source = document.paragraphs[-1].text
+    assert "benutting" not in source and "aandelen en gemiddelden" in source
+
+
+def test_english_sentences_quote_the_dutch_column_labels(multi, tmp_path):
+    from kmo_export.brief.wording import lower_first
+
+    bundled = Path(__file__).resolve().parent.parent / "data" / "kmo-portefeuille-2019.yaml"
+    out = tmp_path / "bundled-en.docx"
+    render_docx(Report(read_dataset(bundled), "en"), out, load_template(None))
+    for path, source in ((render(multi, "en"), multi), (out, bundled)):
+        labels = {c.label for _, t in read_dataset(source).tables for c in t.columns}
+        for text in generated(docx.Document(str(path))):
+            outside = re.sub(r"“[^”]*”", "", text)
+            for label in labels:
+                assert label not in outside and lower_first(label) not in outside, (label, text)
+    bullets = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "List Bullet"]
+    assert "by “Thema”" in bullets[1] and "“Aantal projecten”" in bullets[-1]
+
+
+def test_inconsistent_total_derives_from_the_rows_like_the_workbook(inconsistent):
+    document = docx.Document(str(render(inconsistent, allow_inconsistent=True)))
+    total = document.tables[0].rows[-1]
+    cells = [c.text for c in total.cells]
+    assert cells[1] == "4421"  # the reported 442, then its note marker
+    assert total.cells[1].paragraphs[0].runs[-1].font.superscript
+    assert cells[2] == f"100,0{NBSP}%"  # not 100,2 %: shares are of the sum of the rows
+    assert nl(cells[4]) == q(Decimal("38451.00") / 441, 2)  # not / 442
+    bullet = next(p.text for p in document.paragraphs if p.style.name == "List Bullet")
+    assert "442" in bullet and "441" in bullet and "Let op" in bullet
+    notes = [p.text for p in document.paragraphs if p.style.name == "Table Note"]
+    assert notes[0].startswith("1 ") and "442" in notes[0]
+
+
+def test_notes_keep_with_their_table(inconsistent):
+    document = docx.Document(str(render(inconsistent, allow_inconsistent=True)))
+    body = list(document.element.body)
+    for table in document.tables:
+        at = body.index(table._tbl)
+        follower = body[at + 1]
+        if not follower.xpath("./w:pPr/w:pStyle[@w:val='TableNote']"):
+            continue
+        for p in table.rows[-1]._tr.xpath(".//w:p"):
+            assert p.xpath("./w:pPr/w:keepNext"), "the last row keeps with its note"
+    # The table's own note comes before the generic ones.
+    notes = [p.text for p in document.paragraphs if p.style.name == "Table Note"]
+    own = notes.index("Cijfers tot en met 31 oktober.")
+    assert own < next(i for i, n in enumerate(notes) if n.startswith("Ingesprongen"))
+    assert own < next(i for i, n in enumerate(notes) if "lege cel" in n)
+
+
+def test_chart_value_axis_has_a_title_with_the_unit(multi):
+    package = zipfile.ZipFile(render(multi))
+    titles = []
+    for name in sorted(
+        n for n in package.namelist() if re.fullmatch(r"word/charts/chart\d+\.xml", n)
+    ):
+        chart = package.read(name).decode()
+        axis = re.search(r"<c:valAx>.*</c:valAx>", chart, re.S).group(0)
+        titles.append("".join(re.findall(r"<a:t>([^<]*)</a:t>", axis)))
+    assert titles == ["Aantal dossiers", "miljoen €"]
+
+
+def test_a_tiny_share_is_not_shown_as_zero(tmp_path):
+    answers = [
+        {
+            "number": 1,
+            "paragraphs": ["Tabel."],
+            "tables": [
+                {
+                    "id": "t",
+                    "columns": [
+                        {"key": "regio", "label": "Regio", "type": "label"},
+                        {"key": "n", "label": "Dossiers", "type": "count"},
+                    ],
+                    "rows": [["Groot", 99_990], ["Klein", 10], ["Leeg", 0]],
+                }
+            ],
+        }
+    ]
+    path = dataset(tmp_path, "klein", answers)
+    table = rows(docx.Document(str(render(path))).tables[0])
+    assert table[2][2] == f"<{NBSP}0,1{NBSP}%"  # 0,01 %
+    assert table[3][2] == f"0,0{NBSP}%"  # a share that is zero stays zero
+    en = rows(docx.Document(str(render(path, "en"))).tables[0])
+    assert en[2][2] == f"<{NBSP}0.1%"

@@ -34,3 +34,25 @@ def test_rounding_is_half_up():
     assert fmt.percent(Decimal("0.1225")) == f"12,3{NBSP}%"
     assert fmt.money_short(Decimal("1250000")) == f"€{NBSP}1,3 miljoen"
     assert fmt.money_short(Decimal("999999.5")) == f"€{NBSP}999.999,50"
+
+
+def test_a_share_too_small_to_show_is_below_a_tenth():
+    assert fmt.share(Decimal("0.0001")) == f"<{NBSP}0,1{NBSP}%"
+    assert fmt.share(Decimal("0.0005")) == f"0,1{NBSP}%"  # rounds half-up to 0,1 %
+    assert fmt.share(Decimal(0)) == f"0,0{NBSP}%"
+    assert fmt.share(Decimal("0.0001"), "en") == f"<{NBSP}0.1%"
+
+
+def test_dutch_words_from_column_labels():
+    from kmo_export.brief.wording import count_noun, dutch_plural, dutch_singular
+
+    assert dutch_plural("Thema") == "thema’s"
+    assert dutch_plural("Provincie") == "provincies"
+    assert dutch_plural("Begrotingsartikel") == "begrotingsartikels"
+    assert dutch_plural("Categorie") == "categorieën"
+    assert dutch_plural("Systeem") is None and dutch_plural("Type onderneming") is None
+    assert (
+        count_noun("Aantal projecten") == "projecten" and count_noun("Dossiers (n)") == "dossiers"
+    )
+    assert dutch_singular("projecten") == "project" and dutch_singular("dossiers") == "dossier"
+    assert dutch_singular("aanvragen") is None and dutch_singular("bedrijven") is None
