@@ -163,7 +163,12 @@ def drop_page_furniture(source: Source, lines: list[Line]) -> list[Line]:
         # A bare number is a page number when the numbers run on from page to page, or when it
         # stands at a form feed (a PDF page boundary) and equals that page's number.
         page = 1 + sum(1 for line in lines[:i] if line.page_break)
-        if any(abs(value - v) == 1 for v in neighbours) or (
+        # Numbers that run on only count where they stand apart (a blank line or a form feed on
+        # both sides, or at a form feed and not under a column of figures): a blank run may stand
+        # anywhere in a table, and a figure written right under a row's other cells ("1" / "1" /
+        # "660" before a blank run) is that row's last cell, not a page number.
+        apart = _apart(lines, i) or (_at_form_feed(lines, i) and not _beside_figures(lines, i))
+        if (apart and any(abs(value - v) == 1 for v in neighbours)) or (
             _at_form_feed(lines, i) and value in (page, page + 1)
         ):
             drop.add(i)
@@ -181,13 +186,48 @@ def drop_page_furniture(source: Source, lines: list[Line]) -> list[Line]:
     return [line for i, line in enumerate(lines) if i not in drop]
 
 
-# Whether the next line holds figures only: lines[i] is then a row label, not a page header.
+# Whether lines[i] is a row label rather than a page header: the next line holds figures only,
+# or the label runs on over lines that start in lower case ("Zorg zorg" / "bouw") to its figures.
+# A label wrapped at the top of two pages ("Zorg zorg" / "zorg", "Zorg zorg" / "bouw") repeats
+# its first line at page boundaries like a running header does.
 def _label_of_figures(lines: list[Line], i: int) -> bool:
+    wrapped = False
     for line in lines[i + 1 :]:
         if line.blank:
+            if wrapped:
+                return False
             continue
-        return _figures_only(line.text)
+        if _figures_only(line.text):
+            return True
+        if not line.text[:1].islower():
+            return False
+        if _ends_in_figures(line.text):
+            return True
+        wrapped = True
     return False
+
+
+# Whether a line ends in a figure ("bouw 9.893 20.435"): a row's label and its cells.
+def _ends_in_figures(text: str) -> bool:
+    from .numbers import EURO, PERCENT, parse_number
+
+    tokens = text.split(" ")
+    while len(tokens) > 1 and tokens[-1] in (EURO, PERCENT, "EUR"):
+        tokens.pop()
+    return parse_number(tokens[-1]) is not None
+
+
+# Whether lines[i] has a blank line (or a page boundary, or the start or end) on both sides.
+def _apart(lines: list[Line], i: int) -> bool:
+    return (i == 0 or lines[i - 1].blank) and (i + 1 >= len(lines) or lines[i + 1].blank)
+
+
+# Whether a line of figures only stands right above or below lines[i] (no blank line between).
+def _beside_figures(lines: list[Line], i: int) -> bool:
+    return any(
+        0 <= j < len(lines) and not lines[j].blank and _figures_only(lines[j].text)
+        for j in (i - 1, i + 1)
+    )
 
 
 # Whether a line holds figures (and signs) only.
