@@ -17,6 +17,7 @@ This module knows no output format and no command line. Money and every other fi
 from __future__ import annotations
 
 import datetime as dt
+import re
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,8 +27,24 @@ from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple, overload
 
-#: A table cell: a number, or ``None`` where the source leaves the cell empty.
-Cell = Decimal | None
+
+@dataclass(frozen=True)
+class NotAvailable:
+    """A cell the source marks as not available (``n.v.t.``, ``–``, ``x``), as it writes it."""
+
+    symbol: str
+
+    def __str__(self) -> str:
+        return self.symbol
+
+
+#: A table cell: a number, ``None`` where the source leaves the cell blank, or NotAvailable.
+Cell = Decimal | NotAvailable | None
+
+
+def is_number(value: object) -> bool:
+    """True for a cell that holds a number (not blank, not 'not available')."""
+    return isinstance(value, Decimal)
 
 
 class ColumnType(StrEnum):
@@ -40,21 +57,78 @@ class ColumnType(StrEnum):
     NUMBER = "number"  # any other number
 
 
-#: Column types whose values add up to a meaningful total.
-ADDITIVE = (ColumnType.COUNT, ColumnType.AMOUNT, ColumnType.NUMBER)
+class DimensionKind(StrEnum):
+    """What the rows of a table are (the SDMX row dimension)."""
+
+    CATEGORY = "category"  # themes, provinces: unordered, may be ranked and sorted by size
+    PERIOD = "period"  # years, quarters: kept in source order, never ranked or sorted
+    ORDERED = "ordered"  # size bands: kept in order, never sorted
+
+
+class TotalSource(StrEnum):
+    """Where a published total stands in the source."""
+
+    TABLE = "table"  # a total row of the published table
+    PROSE = "prose"  # a total stated only in the text, with its sentence
+
+
+#: Unit multipliers (SDMX UNIT_MULT) by name: the power of ten the values are given in.
+MULTIPLIERS = {"thousand": 3, "million": 6, "billion": 9}
 
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a table: the label column (the row dimension) or a measure."""
+
     key: str
     label: str
     type: ColumnType
-    unit: str | None = None
+    unit: str | None = None  # amount: currency (EUR); number: free text; never for a percent
     decimals: int = 0
+    label_en: str | None = None
+    multiplier: int = 0  # values are in 10**multiplier units (6: million)
+    additive: bool | None = None  # declared; None: the default for its kind and dimension
+    ratio: tuple[str, str] | None = None  # a percent or ratio: (numerator, denominator) keys
+    share_of: str | None = None  # a percent of this measure key's total
+    group: str | None = None  # the label of its column group (two-level header)
 
     @property
     def is_additive(self) -> bool:
-        return self.type in ADDITIVE
+        # Format-1 meaning, until the renderers ask Table.adds_up / the analysis instead.
+        return self.type in (ColumnType.COUNT, ColumnType.AMOUNT, ColumnType.NUMBER)
+
+    @property
+    def is_percent(self) -> bool:
+        return self.type is ColumnType.PERCENT
+
+    @property
+    def is_money(self) -> bool:
+        return self.type is ColumnType.AMOUNT
+
+    def text(self, language: str) -> str:
+        """The label in ``language`` where the dataset gives one, else as published."""
+        return self.label_en if language == "en" and self.label_en else self.label
+
+
+@dataclass(frozen=True)
+class ColumnGroup:
+    """Measures under one upper header (OND / ONTW / ICON)."""
+
+    label: str
+    keys: tuple[str, ...]
+    label_en: str | None = None
+
+
+@dataclass(frozen=True)
+class Average:
+    """A derived figure the dataset declares: one measure divided by another, per row."""
+
+    key: str
+    label: str
+    numerator: str
+    denominator: str
+    label_en: str | None = None
+    decimals: int = 2
 
 
 class Row(NamedTuple):
@@ -68,7 +142,9 @@ class Row(NamedTuple):
 
 #: Marks an empty cell in a column stored as scaled integers.
 _EMPTY = -(2**63)
-_LIMIT = 2**63
+#: Marks a 'not available' cell; its symbol is kept in ``Rows._symbols``.
+_NOT_AVAILABLE = -(2**63) + 1
+_LIMIT = 2**63 - 1
 
 
 class Rows(Sequence[Row]):
@@ -80,7 +156,7 @@ class Rows(Sequence[Row]):
     made when they are read. Two Rows with the same content compare equal.
     """
 
-    __slots__ = ("_columns", "_labels", "_levels", "_lines", "_scales")
+    __slots__ = ("_columns", "_labels", "_levels", "_lines", "_scales", "_symbols")
 
     def __init__(self, scales: Sequence[int], rows: Iterable[Row] = ()) -> None:
         self._labels: list[str] = []
@@ -88,6 +164,7 @@ class Rows(Sequence[Row]):
         self._scales = tuple(scales)
         self._levels: array[int] | None = None  # made at the first detail row
         self._lines: array[int] = array("q")  # 0: no line known
+        self._symbols: dict[tuple[int, int], str] = {}  # (row, column) -> 'not available' text
         for row in rows:
             self.append(row.label, row.values, row.level, row.line)
 
@@ -109,32 +186,45 @@ class Rows(Sequence[Row]):
                 store.append(value)
             elif value is None:
                 store.append(_EMPTY)
+            elif isinstance(value, NotAvailable):
+                self._symbols[(len(self._labels) - 1, j)] = value.symbol
+                store.append(_NOT_AVAILABLE)
             else:
                 scaled = value.scaleb(self._scales[j])
                 whole = int(scaled)
-                if whole == scaled and -_LIMIT < whole < _LIMIT and whole != _EMPTY:
+                if whole == scaled and -_LIMIT < whole < _LIMIT and whole > _NOT_AVAILABLE:
                     store.append(whole)
                 else:  # keep this column as Decimals from now on
                     self._columns[j] = [*self.column(j), value]
 
+    def _cell(self, row: int, column: int, stored: int) -> Cell:
+        # One stored integer back to a cell.
+        if stored == _EMPTY:
+            return None
+        if stored == _NOT_AVAILABLE:
+            return NotAvailable(self._symbols[(row, column)])
+        return Decimal(stored).scaleb(-self._scales[column])
+
     def column(self, index: int) -> Iterator[Cell]:
-        """The values of numeric column ``index``, top to bottom (None for an empty cell)."""
+        """The values of numeric column ``index``, top to bottom (None for a blank cell)."""
         store = self._columns[index]
         if isinstance(store, list):
             return iter(store)
-        scale = -self._scales[index]
-        return (None if v == _EMPTY else Decimal(v).scaleb(scale) for v in store)
+        if not self._symbols:
+            scale = -self._scales[index]
+            return (None if v == _EMPTY else Decimal(v).scaleb(scale) for v in store)
+        return (self._cell(i, index, v) for i, v in enumerate(store))
 
-    def total(self, index: int) -> Cell:
-        """Exact sum of numeric column ``index``; None if every cell is empty."""
+    def total(self, index: int) -> Decimal | None:
+        """Exact sum of the numbers in column ``index``; None if it holds no number."""
         store = self._columns[index]
         if isinstance(store, list):
-            present = [v for v in store if v is not None]
+            present = [v for v in store if isinstance(v, Decimal)]
             return sum(present, Decimal(0)) if present else None
-        if _EMPTY in store:
+        if _EMPTY in store or _NOT_AVAILABLE in store:
             whole, count = 0, 0
             for v in store:
-                if v != _EMPTY:
+                if v > _NOT_AVAILABLE:
                     whole += v
                     count += 1
             if not count:
@@ -162,6 +252,12 @@ class Rows(Sequence[Row]):
             return self
         return Rows(self._scales, (row for row in self if not row.level))
 
+    @property
+    def has_not_available(self) -> bool:
+        return bool(self._symbols) or any(
+            isinstance(v, NotAvailable) for s in self._columns if isinstance(s, list) for v in s
+        )
+
     def __len__(self) -> int:
         return len(self._labels)
 
@@ -184,12 +280,10 @@ class Rows(Sequence[Row]):
             return tuple(self[i] for i in range(*index.indices(len(self))))
         label = self._labels[index]  # raises IndexError as a sequence should
         values = []
+        position = index if index >= 0 else len(self._labels) + index
         for j, store in enumerate(self._columns):
             v = store[index]
-            if isinstance(store, list):
-                values.append(v)
-            else:
-                values.append(None if v == _EMPTY else Decimal(v).scaleb(-self._scales[j]))
+            values.append(v if isinstance(store, list) else self._cell(position, j, v))
         level = self._levels[index] if self._levels is not None else 0
         return Row(label, tuple(values), level, self._lines[index] or None)
 
@@ -214,6 +308,30 @@ def column_scale(column: Column) -> int:
     return column.decimals + 4
 
 
+#: Labels that name a period: 2020, 2020-2021, 2021Q3, Q3 2021, 2025 (31/10), 2019-2020 (1/9).
+_PERIOD = re.compile(
+    r"(?:(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?(?:\s*[-/]?\s*[QKT][1-4]|\s*[QKT][1-4])?"
+    r"|[QKT][1-4]\s*[-/]?\s*(?:19|20)\d\d|(?:H|S)[12]\s*(?:19|20)\d\d)"
+    r"(?:\s*\([^()]{1,20}\))?\*?",
+    re.IGNORECASE,
+)
+
+
+def looks_like_period(label: str) -> bool:
+    """True for a label that names a year or a part of one (``2025 (31/10)``, ``Q3 2021``)."""
+    return bool(_PERIOD.fullmatch(label.strip()))
+
+
+def infer_dimension(labels: Iterable[str]) -> DimensionKind:
+    """Periods when every label names a year or a part of one; categories otherwise."""
+    seen = False
+    for label in labels:
+        if not looks_like_period(label):
+            return DimensionKind.CATEGORY
+        seen = True
+    return DimensionKind.PERIOD if seen else DimensionKind.CATEGORY
+
+
 @dataclass(frozen=True)
 class Table:
     """A table in an answer: a label column, numeric columns, rows, an optional total row.
@@ -222,18 +340,55 @@ class Table:
     """
 
     id: str
-    columns: tuple[Column, ...]  # columns[0] is the label column
+    columns: tuple[Column, ...]  # columns[0] is the label column (the row dimension)
     rows: Rows
     caption: str | None = None
     total_label: str | None = None
     reported_total: tuple[Cell, ...] | None = None  # the total row as published, if any
     notes: tuple[str, ...] = ()
     total_line: int | None = None  # where the reported total stands in the dataset file
+    dimension: DimensionKind | None = None  # None: inferred from the labels
+    number: str | None = None  # the table's own number as published ("2a")
+    caption_en: str | None = None
+    groups: tuple[ColumnGroup, ...] = ()
+    averages: tuple[Average, ...] = ()
+    total_source: TotalSource = TotalSource.TABLE
+    total_sentence: str | None = None  # the sentence of a total stated in the prose
+    line: int | None = None  # where the table starts in the dataset file
 
     def __post_init__(self) -> None:
         if not isinstance(self.rows, Rows):
             scales = [column_scale(c) for c in self.columns[1:]]
             object.__setattr__(self, "rows", Rows(scales, self.rows))
+        if self.dimension is None:
+            object.__setattr__(self, "dimension", infer_dimension(self.rows.labels()))
+
+    @property
+    def kind(self) -> DimensionKind:
+        """The row dimension's kind (declared, or inferred from the labels)."""
+        return self.dimension or DimensionKind.CATEGORY
+
+    def measure(self, key: str) -> Column | None:
+        """The measure ``key``, or None."""
+        return next((c for c in self.value_columns if c.key == key), None)
+
+    def adds_up(self, column: Column) -> bool:
+        """True when the rows of ``column`` add up to a meaningful total.
+
+        Declared ``additive`` wins, except that a percent never adds up. Not declared: counts and
+        amounts add up over categories and ordered classes; over periods a sum is never stated.
+        """
+        if column.type is ColumnType.PERCENT or column.ratio or column.share_of:
+            return False
+        if column.additive is not None:
+            return column.additive
+        if self.kind is DimensionKind.PERIOD:
+            return False
+        return column.type in (ColumnType.COUNT, ColumnType.AMOUNT)
+
+    def caption_text(self, language: str) -> str | None:
+        """The caption in ``language`` where given, else as published."""
+        return self.caption_en if language == "en" and self.caption_en else self.caption
 
     @property
     def label_column(self) -> Column:
@@ -352,16 +507,54 @@ class Discrepancy:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A sub-question or the answer to one: ``a)``, ``b)``."""
+
+    label: str
+    paragraphs: tuple[str, ...] = ()
+    content: tuple[str | Table, ...] = ()  # answers: text and tables in published order
+
+
+@dataclass(frozen=True)
 class Question:
     number: int
     paragraphs: tuple[str, ...]
+    parts: tuple[Part, ...] = ()
 
 
 @dataclass(frozen=True)
 class Answer:
+    """The answer to one question (or, with ``also``, to several at once).
+
+    ``content`` is the answer as published: paragraphs (str) and tables interleaved. Format 1
+    gives ``paragraphs`` and ``tables`` only; then content is the paragraphs, then the tables.
+    """
+
     number: int
-    paragraphs: tuple[str, ...]
+    paragraphs: tuple[str, ...] = ()
     tables: tuple[Table, ...] = ()
+    content: tuple[str | Table, ...] = ()
+    also: tuple[int, ...] = ()  # further questions this answer answers ("1 en 2.")
+    parts: tuple[Part, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.content:
+            object.__setattr__(self, "content", (*self.paragraphs, *self.tables))
+        else:
+            texts = tuple(b for b in self.content if isinstance(b, str))
+            tables = tuple(b for b in self.content if isinstance(b, Table))
+            parts = tuple(b for p in self.parts for b in p.content)
+            object.__setattr__(
+                self, "paragraphs", texts + tuple(b for b in parts if isinstance(b, str))
+            )
+            object.__setattr__(
+                self, "tables", tables + tuple(b for b in parts if isinstance(b, Table))
+            )
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        """Every question this answer answers."""
+        return (self.number, *self.also)
 
 
 @dataclass(frozen=True)
@@ -413,6 +606,51 @@ class KeyFigures:
     usage: Usage | None = None
 
 
+class CheckKind(StrEnum):
+    CELL = "cell"  # a table cell (or its total)
+    SUM = "sum"  # the sum of other figures
+    RATIO = "ratio"  # one figure or cell divided by another
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """A table cell a figure refers to; ``row`` None means the table's (published) total."""
+
+    table: str
+    measure: str
+    row: str | None = None
+
+
+@dataclass(frozen=True)
+class FigureCheck:
+    """What a stated figure must agree with."""
+
+    kind: CheckKind
+    cell: CellRef | None = None
+    figures: tuple[str | CellRef, ...] = ()  # SUM: figure ids; RATIO: (numerator, denominator)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A key figure stated in the text of an answer: value, unit, what it counts, its sentence."""
+
+    id: str
+    answer: int
+    value: Decimal
+    kind: ColumnType  # COUNT, AMOUNT, PERCENT or NUMBER
+    what: str
+    sentence: str | None = None
+    what_en: str | None = None
+    period: str | None = None
+    unit: str | None = None
+    multiplier: int = 0
+    check: FigureCheck | None = None
+    line: int | None = None
+
+    def text(self, language: str) -> str:
+        return self.what_en if language == "en" and self.what_en else self.what
+
+
 @dataclass(frozen=True)
 class Source:
     publisher: str | None = None
@@ -435,6 +673,10 @@ class Dataset:
     answers: tuple[Answer, ...]
     key_figures: KeyFigures = field(default_factory=KeyFigures)
     source: Source = field(default_factory=Source)
+    opening: tuple[str, ...] = ()  # text before answer 1
+    closing: tuple[str, ...] = ()  # text after the last answer (annex references)
+    figures: tuple[Figure, ...] = ()  # key figures stated in the text (format 2)
+    format: int = 1  # the format version the dataset was written in
 
     @property
     def stem(self) -> str:
@@ -448,7 +690,10 @@ class Dataset:
                 yield answer, table
 
     def answer(self, number: int) -> Answer | None:
-        return next((a for a in self.answers if a.number == number), None)
+        return next((a for a in self.answers if number in a.numbers), None)
+
+    def table(self, table_id: str) -> Table | None:
+        return next((t for _, t in self.tables if t.id == table_id), None)
 
     def question(self, number: int) -> Question | None:
         return next((q for q in self.questions if q.number == number), None)
