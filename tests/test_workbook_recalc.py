@@ -78,11 +78,11 @@ def test_libreoffice_recalculates_hierarchy_and_empty_cells(tmp_path):
 
 @pytest.fixture
 def small_threshold(monkeypatch):
-    from kmo_export.workbook import style
+    from kmo_export import theme
 
-    lowered = copy.deepcopy(style.load_style())
+    lowered = copy.deepcopy(theme.load_theme())
     lowered["layout"]["big_table_rows"] = 5
-    monkeypatch.setattr(style, "load_style", lambda: lowered)
+    monkeypatch.setattr(theme, "load_theme", lambda path=None: lowered)
 
 
 def test_big_tables_are_streamed_as_plain_ranges(tmp_path, small_threshold):

@@ -8,7 +8,7 @@ which names. Each part of the output has its own module:
 * :mod:`.usage` - "Benutting", when the dataset has usage figures;
 * :mod:`.key_figures` - "Kerncijfers", when the dataset has the number of enterprises;
 * :mod:`.charts` - the charts sheet and the sheet of series behind it;
-* :mod:`.style` - ``templates/workbook-style.toml`` and the cell formats.
+* :mod:`.style` - the house theme (``templates/theme.toml``) and the cell formats.
 
 Big tables are streamed (XlsxWriter ``constant_memory``, switched on for their sheet only),
 so a table of a million rows is written with little memory.
