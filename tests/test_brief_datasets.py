@@ -157,7 +157,7 @@ def test_several_tables_each_under_its_answer(multi):
     assert first[0] == [
         "Provincie",
         "Dossiers",
-        "Aandeel",
+        "Aandeel (%)",
         "Bedrag (€)",
         "Gemiddeld per dossier (€)",
     ]
@@ -171,7 +171,12 @@ def test_several_tables_each_under_its_answer(multi):
         assert nl(cells[4]) == q(row[2] / row[1], 2)
     assert first[-1][:2] == ["Totaal", "441"] and first[-1][3] == "38.451,00"
     # The second table: a hierarchy, an empty cell, percentages as written, its notes.
-    assert second[0] == ["Begrotingsartikel", "Krediet (mln)", "Aandeel", "Aandeel (%)"]
+    assert second[0] == [
+        "Begrotingsartikel",
+        "Krediet (mln)",
+        "Aandeel (%, berekend)",  # the computed share beside the published one
+        "Aandeel (%)",
+    ]
     assert [c[0] for c in second[1:]] == [
         "5425: Subsidies",
         "Waarvan lokale besturen",
@@ -373,7 +378,7 @@ def test_english_sentences_quote_the_dutch_column_labels(multi, tmp_path):
             for label in labels:
                 assert label not in outside and lower_first(label) not in outside, (label, text)
     bullets = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "List Bullet"]
-    assert "by “Thema”" in bullets[1] and "“Aantal projecten”" in bullets[-1]
+    assert "across 58 categories" in bullets[1] and "“Aantal projecten”" in bullets[-1]
 
 
 def test_inconsistent_total_derives_from_the_rows_like_the_workbook(inconsistent):
@@ -383,9 +388,14 @@ def test_inconsistent_total_derives_from_the_rows_like_the_workbook(inconsistent
     assert cells[1] == "4421"  # the reported 442, then its note marker
     assert total.cells[1].paragraphs[0].runs[-1].font.superscript
     assert cells[2] == f"100,0{NBSP}%"  # not 100,2 %: shares are of the sum of the rows
-    assert nl(cells[4]) == q(Decimal("38451.00") / 441, 2)  # not / 442
-    bullet = next(p.text for p in document.paragraphs if p.style.name == "List Bullet")
-    assert "442" in bullet and "441" in bullet and "Let op" in bullet
+    # The average on the total row divides the totals as published (the analysis's rule).
+    assert nl(cells[4]) == q(Decimal("38451.00") / 442, 2)
+    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    # The inconsistent total is named in one sentence, and no sum sentence states it.
+    warning = [b for b in bullets if "442" in b]
+    assert len(warning) == 1 and "441" in warning[0] and warning[0].startswith("Let op")
+    assert "tabel 2a" in warning[0] and "1 hoger" in warning[0]
+    assert not [b for b in bullets if b.startswith("Samen") and "dossiers" in b]
     notes = [p.text for p in document.paragraphs if p.style.name == "Table Note"]
     assert notes[0].startswith("1 ") and "442" in notes[0]
 

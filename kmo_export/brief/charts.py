@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .wordml import esc
+from .wordml import inline_chart
 
 if TYPE_CHECKING:
     from docx.opc.package import OpcPackage
@@ -31,27 +31,63 @@ _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 EMU_PER_CM = 360_000
 SHEET = "Data"
-COLORS = ("#1F3A5F", "#8FA9C8")
 FONT = "Arial"
 
 
 @dataclass(frozen=True)
+class Series:
+    """One series of a chart: its name, a value per category (None: no value), its format."""
+
+    name: str
+    values: Sequence[Decimal | None]
+    num_format: str
+    secondary: bool = False  # drawn as a line on a second value axis (a percentage)
+
+
+@dataclass(frozen=True)
 class ChartSpec:
-    """A horizontal bar chart: categories top-down in the given order, one or more series."""
+    """A chart: categories in the given order, one or more series.
+
+    ``kind``: ``bar`` (horizontal bars, read top-down), ``column`` (vertical columns, left to
+    right: periods in their order) or ``line``.
+    """
 
     categories: Sequence[str]
-    series: Sequence[tuple[str, Sequence[Decimal], str]]  # name, a value per category, format
+    series: Sequence[Series]
     category_title: str
-    description: str  # alt text: what the chart shows
+    description: str  # alt text: what the chart shows, in which order
     name: str  # the drawing's name (e.g. "Grafiek 1")
     locale_prefix: str = ""  # e.g. "[$-813]": shows the numbers in that locale (nl-BE)
     value_title: str = ""  # the value axis's title: what is counted or the unit ("€")
+    secondary_title: str = ""  # the second value axis's title ("%")
+    kind: str = "bar"
+    value_format: str = "#,##0"  # the value axis's numbers (never cents)
+    labels: bool = True  # data labels with the values
+    highlight: Sequence[int] = ()  # categories drawn in the "other" colour (the rest bar)
+
+
+@dataclass(frozen=True)
+class Colours:
+    """The chart colours of the theme: series in order, the rest bar, gridlines."""
+
+    series: Sequence[str]
+    other: str
+    gridlines: str
+
+
+def theme_colours() -> Colours:
+    """The chart colours from ``templates/theme.toml`` (the same palette as the workbook)."""
+    from ..theme import load_theme, palette
+
+    theme = load_theme()
+    return Colours(palette(), theme["colours"].get("other", "#A5A5A5"), theme["brief"]["gridlines"])
 
 
 def chart_workbook(spec: ChartSpec, created: dt.datetime, language_tag: str) -> tuple[bytes, bytes]:
     """The chart's data workbook (.xlsx bytes) and its chart XML (from the same workbook)."""
     import xlsxwriter
 
+    colours = theme_colours()
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(
         buffer,
@@ -69,46 +105,87 @@ def chart_workbook(spec: ChartSpec, created: dt.datetime, language_tag: str) -> 
     sheet.write_string(0, 0, spec.category_title, bold)
     for i, category in enumerate(spec.categories, start=1):
         sheet.write_string(i, 0, category)
-    chart = workbook.add_chart({"type": "bar"})
-    for j, (name, values, num_format) in enumerate(spec.series, start=1):
-        sheet.write_string(0, j, name, bold)
-        values_format = workbook.add_format({"num_format": num_format})
-        for i, value in enumerate(values, start=1):
-            sheet.write_number(i, j, float(value), values_format)
-        chart.add_series(
-            {
-                "name": [SHEET, 0, j],
-                "categories": [SHEET, 1, 0, n, 0],
-                "values": [SHEET, 1, j, n, j],
-                "fill": {"color": COLORS[(j - 1) % len(COLORS)]},
-                "border": {"none": True},
-                "gap": 60,
-                "data_labels": {
-                    "value": True,
-                    "position": "outside_end",
-                    "num_format": spec.locale_prefix + num_format,
-                    "font": {"size": 8, "name": FONT},
-                },
+    chart = workbook.add_chart({"type": spec.kind})
+    line = None
+    font = {"size": 8, "name": FONT}
+    for j, series in enumerate(spec.series, start=1):
+        sheet.write_string(0, j, series.name, bold)
+        values_format = workbook.add_format({"num_format": series.num_format})
+        for i, value in enumerate(series.values, start=1):
+            if value is None:
+                sheet.write_blank(i, j, None, values_format)
+            else:
+                sheet.write_number(i, j, float(value), values_format)
+        colour = colours.series[(j - 1) % len(colours.series)]
+        options: dict = {
+            "name": [SHEET, 0, j],
+            "categories": [SHEET, 1, 0, n, 0],
+            "values": [SHEET, 1, j, n, j],
+        }
+        target = chart
+        if series.secondary or spec.kind == "line":
+            options["line"] = {"color": colour, "width": 2.25}
+            options["marker"] = {
+                "type": "circle",
+                "size": 5,
+                "fill": {"color": colour},
+                "border": {"color": colour},
             }
-        )
+            if series.secondary:
+                options["y2_axis"] = True
+                if line is None:
+                    line = workbook.add_chart({"type": "line"})
+                target = line
+        else:
+            options["fill"] = {"color": colour}
+            options["border"] = {"none": True}
+            options["gap"] = 60
+            if spec.highlight and len(spec.series) == 1:
+                options["points"] = [
+                    {"fill": {"color": colours.other}} if i in spec.highlight else None
+                    for i in range(n)
+                ]
+        if spec.labels:
+            options["data_labels"] = {
+                "value": True,
+                "position": "outside_end" if target is chart and spec.kind != "line" else "above",
+                "num_format": spec.locale_prefix + series.num_format,
+                "font": font,
+            }
+        target.add_series(options)
     sheet.set_column(0, 0, min(60, max(12, *(len(c) for c in spec.categories))))
     sheet.set_column(1, len(spec.series), 16)
-    font = {"size": 8, "name": FONT}
-    # Bar charts: y is the category axis. Reverse it so bars read top-down in table order,
-    # and let the value axis cross at the last category so it stays at the bottom.
-    chart.set_y_axis(
-        {"reverse": True, "crossing": "max", "num_font": font, "major_tick_mark": "none"}
-    )
-    value_axis = {
-        "num_format": spec.locale_prefix + "#,##0",
+    value_axis: dict = {
+        "num_format": spec.locale_prefix + spec.value_format,
         "num_font": font,
-        "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+        "major_gridlines": {"visible": True, "line": {"color": colours.gridlines}},
         "line": {"none": True},
     }
     if spec.value_title:
         value_axis["name"] = spec.value_title
         value_axis["name_font"] = {**font, "bold": False}
-    chart.set_x_axis(value_axis)
+    category_axis: dict = {"num_font": font, "major_tick_mark": "none"}
+    if spec.kind == "bar":
+        # Bar charts: y is the category axis. Reverse it so bars read top-down in the given
+        # order, and let the value axis cross at the last category so it stays at the bottom.
+        chart.set_y_axis({**category_axis, "reverse": True, "crossing": "max"})
+        chart.set_x_axis(value_axis)
+    else:
+        chart.set_x_axis(category_axis)
+        chart.set_y_axis(value_axis)
+    if line is not None:
+        secondary = [s for s in spec.series if s.secondary]
+        axis2: dict = {
+            "num_format": spec.locale_prefix + secondary[0].num_format,
+            "num_font": font,
+            "line": {"none": True},
+            "min": 0,
+        }
+        if spec.secondary_title:
+            axis2["name"] = spec.secondary_title
+            axis2["name_font"] = {**font, "bold": False}
+        line.set_y2_axis(axis2)
+        chart.combine(line)
     if len(spec.series) > 1:
         chart.set_legend({"position": "bottom", "font": font})
     else:
@@ -168,15 +245,7 @@ def add_chart(
         element.append(external)
     rid = part.relate_to(chart_part, RT_CHART)
     cx, cy = round(width_cm * EMU_PER_CM), round(height_cm * EMU_PER_CM)
-    return (
-        "<w:r><w:drawing>"
-        f'<wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
-        '<wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        f'<wp:docPr id="{drawing_id}" name="{esc(spec.name)}" descr="{esc(spec.description)}"/>'
-        "<wp:cNvGraphicFramePr/>"
-        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
-        f'<c:chart r:id="{rid}"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'
-    )
+    return inline_chart(rid, drawing_id, spec.name, spec.description, cx, cy)
 
 
 # Data labels show the value only: say so for every flag (a reader that misses one shows it).

@@ -43,6 +43,7 @@ class Template:
     path: Path
     blob: bytes
     style_ids: Mapping[str, str]  # required style name -> w:styleId in this template
+    styled_tables: bool = False  # its table style shades or rules parts of a table itself
 
     def open(self) -> Document:
         """A fresh python-docx document on the template (each brief gets its own)."""
@@ -53,6 +54,19 @@ class Template:
     def style(self, name: str) -> str:
         """The w:styleId of the required style ``name``."""
         return self.style_ids[name]
+
+    def house_colours(self) -> tuple[str | None, str | None]:
+        """The header shading and the total row's rule (hex RGB) the brief applies itself.
+
+        From the theme (``templates/theme.toml``, ``[brief]``), unless a user's template
+        styles its tables' header or total rows: then its own colours win (None, None).
+        """
+        if self.styled_tables and self.path.resolve() != default_template().resolve():
+            return None, None
+        from ..theme import load_theme
+
+        brief = load_theme()["brief"]
+        return brief["header_fill"].lstrip("#"), brief["rule"].lstrip("#")
 
 
 def default_template() -> Path:
@@ -107,7 +121,19 @@ def _load(path: str, mtime: int, size: int) -> Template:
             f"{path}: the Word template lacks the styles {', '.join(missing)}; add them in Word "
             "or start from the bundled templates/brief.docx"
         )
-    return Template(Path(path), blob, ids)
+    table_style = next(
+        (
+            s
+            for s in document.styles.element.iter(f"{_W}style")
+            if s.get(f"{_W}styleId") == ids["Brief Table"]
+        ),
+        None,
+    )
+    styled = table_style is not None and (
+        table_style.find(f"{_W}tblStylePr") is not None
+        or table_style.find(f".//{_W}shd") is not None
+    )
+    return Template(Path(path), blob, ids, styled)
 
 
 # Open with python-docx; any failure means the file is no usable .docx.

@@ -8,7 +8,7 @@ object API cell by cell. Every text goes through :func:`esc`, so dataset text (`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 NAMESPACES = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -31,8 +31,21 @@ def esc(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
-def run(text: str, rpr: str = "") -> str:
-    """One run; tabs and line breaks in ``text`` become w:tab and w:br."""
+def run(
+    text: str,
+    *,
+    bold: bool = False,
+    superscript: bool = False,
+    language: str | None = None,
+) -> str:
+    """One run; tabs and line breaks in ``text`` become w:tab and w:br.
+
+    ``language``: a language tag for text in another language than the document (dataset
+    text quoted in an English brief is Dutch).
+    """
+    rpr = ("<w:b/>" if bold else "") + ('<w:vertAlign w:val="superscript"/>' if superscript else "")
+    if language:
+        rpr += f'<w:lang w:val="{esc(language)}"/>'
     head = f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}"
     if "\t" not in text and "\n" not in text and "\r" not in text:
         return f'{head}<w:t xml:space="preserve">{esc(text)}</w:t></w:r>'
@@ -48,9 +61,89 @@ def run(text: str, rpr: str = "") -> str:
     return head + "".join(parts) + "</w:r>"
 
 
-def paragraph(style: str, content: str, ppr: str = "") -> str:
-    """A paragraph of style id ``style`` holding ready-made runs ``content``."""
-    return f'<w:p><w:pPr><w:pStyle w:val="{esc(style)}"/>{ppr}</w:pPr>{content}</w:p>'
+def paragraph(
+    style: str,
+    content: str,
+    *,
+    keep_next: bool = False,
+    before: int | None = None,
+    after: int | None = None,
+    indent: int = 0,
+    section: str = "",
+) -> str:
+    """A paragraph of style id ``style`` holding ready-made runs ``content``.
+
+    ``keep_next``: on the same page as the next paragraph; ``before``/``after``: spacing in
+    twentieths of a point; ``indent``: left indent in twips; ``section``: a w:sectPr from
+    :func:`section` that ends a section with this paragraph.
+    """
+    ppr = f'<w:pStyle w:val="{esc(style)}"/>'
+    if keep_next:
+        ppr += "<w:keepNext/>"
+    if before is not None or after is not None:
+        spacing = "".join(
+            f' w:{name}="{value}"'
+            for name, value in (("before", before), ("after", after))
+            if value is not None
+        )
+        ppr += f"<w:spacing{spacing}/>"
+    if indent:
+        ppr += f'<w:ind w:left="{indent}"/>'
+    return f"<w:p><w:pPr>{ppr}{section}</w:pPr>{content}</w:p>"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page layout: size and margins in twips, from the template's section."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    landscape: bool = False
+
+    @property
+    def text_width(self) -> int:
+        """The width between the margins."""
+        return self.width - self.left - self.right
+
+    def turned(self) -> Page:
+        """The same page on its side."""
+        return Page(self.height, self.width, self.left, self.right, not self.landscape)
+
+
+#: A4 portrait with 2.5 cm margins (the bundled template), when a template says nothing.
+A4 = Page(11906, 16838, 1418, 1418)
+
+
+def page_of(sect_pr: object) -> Page:
+    """The page layout of a template's w:sectPr element (python-docx CT_SectPr)."""
+    size = getattr(sect_pr, "pgSz", None)
+    margins = getattr(sect_pr, "pgMar", None)
+    if size is None or margins is None or not size.w or not size.h:
+        return A4
+    left = margins.left.twips if margins.left is not None else A4.left
+    right = margins.right.twips if margins.right is not None else A4.right
+    return Page(size.w.twips, size.h.twips, left, right)
+
+
+def section(template_sect_pr: str, page: Page) -> str:
+    """A w:sectPr like the template's (headers, footers, margins) with ``page``'s size.
+
+    ``template_sect_pr`` is the template's own w:sectPr as XML text; a section break starts
+    the next section on a new page.
+    """
+    import re
+
+    body = re.sub(r"<w:pgSz\b[^>]*/>", "", template_sect_pr)
+    body = re.sub(r"<w:type\b[^>]*/>", "", body)
+    orient = ' w:orient="landscape"' if page.landscape else ""
+    size = f'<w:pgSz w:w="{page.width}" w:h="{page.height}"{orient}/>'
+    # w:type and w:pgSz come after the header/footer references and footnote properties.
+    at = body.find("<w:pgMar")
+    if at < 0:
+        at = body.rfind("</w:sectPr>")
+    return body[:at] + '<w:type w:val="nextPage"/>' + size + body[at:]
 
 
 @dataclass(frozen=True)
@@ -61,33 +154,42 @@ class Cell:
     number: bool = False
     marker: str | None = None
     indent: int = 0  # detail rows: levels of indentation
+    span: int = 1  # a header cell over this many columns
+    language: str | None = None  # dataset text in another language than the brief
 
 
 @dataclass(frozen=True)
 class TableStyles:
-    """The style ids a table uses."""
+    """The style ids a table uses and the house colours the template does not set.
+
+    ``header_fill`` and ``rule`` (hex RGB) are None for a user's template: its own table
+    style decides.
+    """
 
     table: str
     text: str
     number: str
+    header_fill: str | None = None
+    rule: str | None = None
 
 
 def table(
     styles: TableStyles,
-    header: Sequence[Cell],
+    header: Sequence[Sequence[Cell]],
     rows: Sequence[Sequence[Cell]],
     total: Sequence[Cell] | None,
     widths: Sequence[int],
     caption: str,
     description: str,
-    text_rpr: str = "",
     keep_last: bool = False,
 ) -> str:
-    """A table with a repeated header row, right-aligned numbers and a set-apart total row.
+    """A table with repeated header rows, right-aligned numbers and a set-apart total row.
 
-    No merged cells; ``caption`` and ``description`` go to w:tblCaption and w:tblDescription
-    for screen readers. ``widths`` are in twentieths of a point. ``keep_last``: notes follow
-    the table, so its last row keeps with the next paragraph (no page break before a note).
+    ``header`` holds one or two rows; an upper row's cells may span columns (``span``: a
+    two-level header), and a column no upper cell spans is one merged cell over both rows.
+    ``caption`` and ``description`` go to w:tblCaption and w:tblDescription for screen
+    readers. ``widths`` are in twentieths of a point. ``keep_last``: notes follow the table,
+    so its last row keeps with the next paragraph (no page break before a note).
     """
     out = [
         f'<w:tbl><w:tblPr><w:tblStyle w:val="{esc(styles.table)}"/>'
@@ -100,11 +202,45 @@ def table(
         "</w:tblGrid>",
     ]
     tcw = [f'<w:tcW w:w="{w}" w:type="dxa"/>' for w in widths]
-    head_tc = '<w:shd w:val="clear" w:color="auto" w:fill="E8EDF3"/><w:vAlign w:val="bottom"/>'
-    out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
-    for i, cell in enumerate(header):
-        out.append(_cell(styles, cell, tcw[i] + head_tc, "<w:b/>", True))
-    out.append("</w:tr>")
+    shade = (
+        f'<w:shd w:val="clear" w:color="auto" w:fill="{esc(styles.header_fill)}"/>'
+        if styles.header_fill
+        else ""
+    )
+    head_tc = shade + '<w:vAlign w:val="bottom"/>'
+    if len(header) == 2:
+        upper, lower = header
+        column = 0
+        out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
+        for cell in upper:
+            span = range(column, column + cell.span)
+            props = f'<w:tcW w:w="{sum(widths[k] for k in span)}" w:type="dxa"/>'
+            if any(lower[k].text for k in span):  # a column group over the cells below
+                if cell.span > 1:
+                    props += f'<w:gridSpan w:val="{cell.span}"/>'
+                if styles.rule:
+                    props += (
+                        '<w:tcBorders><w:bottom w:val="single" w:sz="4" w:space="0" '
+                        f'w:color="{esc(styles.rule)}"/></w:tcBorders>'
+                    )
+                props += head_tc
+                out.append(_cell(styles, replace(cell, number=False), props, True, True, True))
+            else:  # one cell over both header rows
+                out.append(
+                    _cell(styles, cell, props + '<w:vMerge w:val="restart"/>' + head_tc, True, True)
+                )
+            column += cell.span
+        out.append("</w:tr>")
+        out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
+        for i, cell in enumerate(lower):
+            merged = "" if cell.text else "<w:vMerge/>"
+            out.append(_cell(styles, cell, tcw[i] + merged + head_tc, True, True))
+        out.append("</w:tr>")
+    else:
+        out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
+        for i, cell in enumerate(header[0]):
+            out.append(_cell(styles, cell, tcw[i] + head_tc, True, True))
+        out.append("</w:tr>")
     # A short table stays on one page: each row keeps with the next.
     keep = len(rows) <= KEEP_TOGETHER
     last = len(rows) - (0 if total is not None else 1)
@@ -112,35 +248,67 @@ def table(
         out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         together = (keep and r < last) or (keep_last and total is None and r == len(rows) - 1)
         for i, cell in enumerate(cells):
-            out.append(_cell(styles, cell, tcw[i], "" if cell.number else text_rpr, together))
+            out.append(_cell(styles, cell, tcw[i], False, together))
         out.append("</w:tr>")
     if total is not None:
         border = (
-            '<w:tcBorders><w:top w:val="single" w:sz="8" w:space="0" w:color="1F3A5F"/>'
-            "</w:tcBorders>"
+            f'<w:tcBorders><w:top w:val="single" w:sz="8" w:space="0" '
+            f'w:color="{esc(styles.rule)}"/></w:tcBorders>'
+            if styles.rule
+            else ""
         )
         out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         for i, cell in enumerate(total):
-            out.append(_cell(styles, cell, tcw[i] + border, "<w:b/>", keep_last))
+            out.append(_cell(styles, cell, tcw[i] + border, True, keep_last))
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
 
 
 # One cell: its width and borders, a paragraph in the text or number style.
-def _cell(styles: TableStyles, cell: Cell, tcpr: str, rpr: str, keep: bool = False) -> str:
-    ppr = "<w:keepNext/>" if keep else ""
+def _cell(
+    styles: TableStyles,
+    cell: Cell,
+    tcpr: str,
+    bold: bool,
+    keep: bool = False,
+    centred: bool = False,
+) -> str:
+    content = run(cell.text, bold=bold, language=cell.language) if cell.text else ""
+    if cell.marker:
+        content += run(cell.marker, bold=bold, superscript=True)
+    style = styles.number if cell.number else styles.text
+    ppr = f'<w:pStyle w:val="{esc(style)}"/>'
+    if keep:
+        ppr += "<w:keepNext/>"
     if cell.indent:
         ppr += f'<w:ind w:left="{cell.indent * 227}"/>'
-    content = run(cell.text, rpr) if cell.text else ""
-    if cell.marker:
-        content += run(cell.marker, f'{rpr}<w:vertAlign w:val="superscript"/>')
-    style = styles.number if cell.number else styles.text
-    return f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{paragraph(style, content, ppr)}</w:tc>"
+    if centred:
+        ppr += '<w:jc w:val="center"/>'
+    return f"<w:tc><w:tcPr>{tcpr}</w:tcPr><w:p><w:pPr>{ppr}</w:pPr>{content}</w:p></w:tc>"
+
+
+def inline_chart(
+    relationship: str, drawing_id: int, name: str, description: str, cx: int, cy: int
+) -> str:
+    """A run holding a chart inline (``relationship``: the chart part's r:id; sizes in EMU)."""
+    return (
+        "<w:r><w:drawing>"
+        f'<wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
+        '<wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:docPr id="{drawing_id}" name="{esc(name)}" descr="{esc(description)}"/>'
+        "<wp:cNvGraphicFramePr/>"
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+        f'<c:chart r:id="{esc(relationship)}"/></a:graphicData></a:graphic></wp:inline>'
+        "</w:drawing></w:r>"
+    )
 
 
 def widths(
-    header: Sequence[Cell], rows: Sequence[Sequence[Cell]], total: Sequence[Cell] | None
+    header: Sequence[Cell],
+    rows: Sequence[Sequence[Cell]],
+    total: Sequence[Cell] | None,
+    available: int = TEXT_WIDTH,
 ) -> list[int]:
     """Column widths balanced by content, in twips, adding up to the text width.
 
@@ -151,6 +319,38 @@ def widths(
     if even that does not fit, each column its least width plus a share of the room left in
     proportion to what it lacks of its wish.
     """
+    least, wish, ideal = _needs(header, rows, total)
+    if sum(ideal) <= available:  # every header on one line: the label column takes the rest
+        result = [round(w) for w in ideal]
+    elif sum(wish) <= available:  # headers on two lines, as many as needed on one
+        room = available - sum(wish)
+        lack = [i - w for i, w in zip(ideal, wish, strict=True)]
+        result = [int(w + room * k / sum(lack)) for w, k in zip(wish, lack, strict=True)]
+    elif least[0] + sum(wish[1:]) <= available:
+        # No header over more than two lines; the label column takes the rest (its longest
+        # labels may wrap: better than a header row three lines high on every page).
+        result = [0, *(round(w) for w in wish[1:])]
+    elif sum(least) >= available:
+        result = [int(w * available / sum(least)) for w in least]
+    else:
+        room = available - sum(least)
+        lack = [w - m for w, m in zip(wish, least, strict=True)]
+        result = [int(m + room * k / sum(lack)) for m, k in zip(least, lack, strict=True)]
+    result[0] += available - sum(result)
+    return result
+
+
+def least_width(
+    header: Sequence[Cell], rows: Sequence[Sequence[Cell]], total: Sequence[Cell] | None
+) -> int:
+    """The narrowest a table can be with no number and no word broken, in twips."""
+    return round(sum(_needs(header, rows, total)[0]))
+
+
+# Per column: its least width, its wish (header on two lines) and its ideal (one line).
+def _needs(
+    header: Sequence[Cell], rows: Sequence[Sequence[Cell]], total: Sequence[Cell] | None
+) -> tuple[list[float], list[float], list[float]]:
     least: list[float] = []
     wish: list[float] = []
     ideal: list[float] = []
@@ -168,24 +368,7 @@ def widths(
         least.append(low + _PADDING)
         wish.append(max(low, longest, _two_lines(head.text)) + _PADDING)
         ideal.append(max(low, longest, text_width(head.text, bold=True)) + _PADDING)
-    if sum(ideal) <= TEXT_WIDTH:  # every header on one line: the label column takes the rest
-        result = [round(w) for w in ideal]
-    elif sum(wish) <= TEXT_WIDTH:  # headers on two lines, as many as needed on one
-        room = TEXT_WIDTH - sum(wish)
-        lack = [i - w for i, w in zip(ideal, wish, strict=True)]
-        result = [int(w + room * k / sum(lack)) for w, k in zip(wish, lack, strict=True)]
-    elif least[0] + sum(wish[1:]) <= TEXT_WIDTH:
-        # No header over more than two lines; the label column takes the rest (its longest
-        # labels may wrap: better than a header row three lines high on every page).
-        result = [0, *(round(w) for w in wish[1:])]
-    elif sum(least) >= TEXT_WIDTH:
-        result = [int(w * TEXT_WIDTH / sum(least)) for w in least]
-    else:
-        room = TEXT_WIDTH - sum(least)
-        lack = [w - m for w, m in zip(wish, least, strict=True)]
-        result = [int(m + room * k / sum(lack)) for m, k in zip(least, lack, strict=True)]
-    result[0] += TEXT_WIDTH - sum(result)
-    return result
+    return least, wish, ideal
 
 
 def text_width(text: str, bold: bool = False) -> float:

@@ -1,0 +1,286 @@
+"""The key message ("Kernboodschap"): only sentences that are true.
+
+Each sentence says a figure the answer states, or a figure the analysis declares valid: the
+answer's own key figures first, then totals of measures that add up (never a sum of one that
+does not, never a share of a period total), the largest categories with their share, and every
+inconsistency in the published answer, each named in one sentence. This module chooses and
+words; the figures come from :mod:`kmo_export.analysis`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from .. import formatting as fmt
+from ..analysis import Analysis, DerivedKind, FigureResult, TableAnalysis, TotalKind
+from ..model import CheckKind, ColumnType, Dataset, Figure, KeyFigures, Table
+from .wording import Words, lower_first
+
+#: Sentences of information at most (inconsistencies come on top: they are never left out).
+MOST = 5
+
+
+class KeyMessage:
+    """The key message of one brief."""
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        analysis: Analysis,
+        words: Words,
+        table_name: Callable[[Table], str],
+    ) -> None:
+        self.dataset = dataset
+        self.analysis = analysis
+        self.words = words
+        self.table_name = table_name  # "tabel 2a": how the brief names a table in a sentence
+
+    def sentences(self) -> list[str]:
+        """The bullets, in order: stated figures, totals, largest rows; then the warnings."""
+        usage = self.usage(self.dataset.key_figures)
+        enterprises = usage[:1] if self.dataset.key_figures.enterprises else []
+        usage = usage[len(enterprises) :]
+        totals = self.tables()
+        info = self.stated() + enterprises + totals[:1] + usage + totals[1:]
+        return info[:MOST] + self.inconsistencies()
+
+    # -- what the answer states --
+
+    def stated(self) -> list[str]:
+        """The answer's own key figures: each sentence once (Dutch), else what and value."""
+        words, out, seen = self.words, [], set()
+        for result in self.analysis.figures:
+            figure = result.figure
+            if words.lang == "nl" and figure.sentence:
+                if figure.sentence not in seen:
+                    seen.add(figure.sentence)
+                    out.append(figure.sentence)
+                continue
+            what = figure.text(words.lang)
+            if words.lang != "nl" and not figure.what_en:
+                what = words.label(what)
+            key = "brief.bullets.figure_period" if figure.period else "brief.bullets.figure"
+            out.append(
+                words.get(
+                    key,
+                    what=what[:1].upper() + what[1:],
+                    period=figure.period or "",
+                    value=self.figure_value(figure),
+                )
+            )
+        return out
+
+    def figure_value(self, figure: Figure, value: Decimal | None = None) -> str:
+        """A stated figure's value as people write it (``€ 30,1 miljoen``, ``9,5 %``)."""
+        value = figure.value if value is None else value
+        lang = self.words.lang
+        places = max(-int(figure.value.as_tuple().exponent), 0)
+        if figure.kind is ColumnType.PERCENT:
+            return fmt.percent_value(value, lang, places)
+        if figure.kind is ColumnType.AMOUNT and (figure.unit or "EUR") == "EUR":
+            return fmt.money_short(value.scaleb(figure.multiplier), lang)
+        unit = f" {figure.unit}" if figure.unit else ""
+        return fmt.number(value, lang, places) + unit
+
+    def usage(self, figures: KeyFigures) -> list[str]:
+        """Format 1's key figures of the kmo-portefeuille: enterprises and use of the maximum."""
+        words, lang, out = self.words, self.words.lang, []
+        if figures.enterprises:
+            e = figures.enterprises
+            out.append(
+                words.get("brief.bullets.enterprises", year=e.year, count=fmt.number(e.count, lang))
+            )
+        usage = figures.usage
+        if usage and usage.sizes:
+            items = [
+                words.get(
+                    "brief.bullets.usage_item",
+                    size=lower_first(size_label(words, size.key, size.label)),
+                    use=fmt.percent(size.use, lang, use_decimals(size.stated_use_percent)),
+                    average=money(size.average_granted, lang),
+                    maximum=money(size.maximum, lang),
+                )
+                for size in usage.sizes
+            ]
+            out.append(
+                words.get("brief.bullets.usage", year=usage.year, items=fmt.join(items, lang))
+            )
+            if usage.new_maximum:
+                m = usage.new_maximum
+                out.append(
+                    words.get(
+                        "brief.bullets.new_maximum",
+                        date=fmt.date(m.since, lang),
+                        amount=money(m.amount, lang),
+                    )
+                )
+        return out
+
+    # -- what the analysis declares valid --
+
+    def tables(self) -> list[str]:
+        """Totals of the first table with a measure that adds up; its largest rows."""
+        out: list[str] = []
+        for _, table in self.dataset.tables:
+            ta = self.analysis.table(table)
+            total = self.total(table, ta)
+            if total:
+                out.append(total)
+                top = self.largest(table, ta)
+                if top:
+                    out.append(top)
+                break
+        return out
+
+    def total(self, table: Table, ta: TableAnalysis) -> str | None:
+        """``Samen 173.053 projecten en € 56,8 miljoen (toegekende subsidie), verdeeld over 58
+        thema’s.``: counts and amounts that add up, as published where they agree."""
+        words = self.words
+        failed = {c.index for c in ta.failed_total_checks}
+        items = []
+        for i, column in enumerate(ta.columns):
+            value, kind = ta.totals[i]
+            if kind is not TotalKind.SUM or value is None or i in failed:
+                continue
+            if column.type not in (ColumnType.COUNT, ColumnType.AMOUNT):
+                continue
+            published = ta.published_total(i)
+            items.append(words.quantity(published if published is not None else value, column))
+            if len(items) == 2:
+                break
+        if not items:
+            return None
+        return words.get(
+            "brief.bullets.total",
+            items=fmt.join(items, words.lang),
+            spread=words.spread(table, len(table.top_rows)),
+        )
+
+    def largest(self, table: Table, ta: TableAnalysis) -> str | None:
+        """The three largest categories with their share of the measure that ranks them."""
+        words = self.words
+        index = ta.primary
+        if not ta.ranks_categories or index is None or len(table.top_rows) < 4:
+            return None
+        share = next(
+            (d for d in ta.derived if d.kind is DerivedKind.SHARE and d.source == index), None
+        )
+        if share is None:
+            return None
+        top = ta.top(index, 3)
+        rows = table.rows
+        items = [
+            words.get(
+                "brief.bullets.top_item",
+                label=rows[r].label,
+                share=fmt.share(ta.value_of(share, rows[r].values) or Decimal(0), words.lang),
+            )
+            for r in top.rows
+        ]
+        column = words.column(table.value_columns[index])
+        plural = words.plural(table.label_column)
+        if plural is not None:
+            key, label = "brief.bullets.top", plural
+        else:
+            key, label = "brief.bullets.top_per", words.column(table.label_column)
+        return words.get(key, column=column, label=label, items=fmt.join(items, words.lang))
+
+    # -- what does not add up in the published answer --
+
+    def inconsistencies(self) -> list[str]:
+        """Each inconsistency of the published answer in one sentence."""
+        words, out = self.words, []
+        for _, table in self.dataset.tables:
+            ta = self.analysis.table(table)
+            items = []
+            for check in ta.failed_total_checks:
+                column = check.column
+                if check.kind is TotalKind.SUM:
+                    direction = "higher" if check.difference > 0 else "lower"
+                    items.append(
+                        words.get(
+                            f"brief.bullets.total_{direction}",
+                            column=words.column(column, start=True),
+                            difference=words.signed(check.difference, column),
+                            published=words.cell(check.published, column),
+                            computed=words.cell(check.computed, column),
+                        )
+                    )
+                else:
+                    items.append(
+                        words.get(
+                            "brief.bullets.total_ratio",
+                            column=words.column(column, start=True),
+                            published=words.cell(check.published, column),
+                            computed=words.cell(check.computed, column),
+                        )
+                    )
+            if items:
+                out.append(
+                    words.get(
+                        "brief.bullets.inconsistent_total",
+                        table=self.table_name(table),
+                        items=fmt.join(items, words.lang),
+                    )
+                )
+            failed = ta.failed_ratio_checks
+            if failed:
+                columns = sorted({c.index for c in failed})
+                out.append(
+                    words.get(
+                        "brief.bullets.inconsistent_ratio",
+                        table=self.table_name(table),
+                        columns=fmt.join(
+                            [words.column(ta.columns[i]) for i in columns], words.lang
+                        ),
+                        n=fmt.number(len(failed), words.lang),
+                    )
+                )
+        for result in self.analysis.contradicted_figures:
+            out.append(self.contradiction(result))
+        return out
+
+    def contradiction(self, result: FigureResult) -> str:
+        """``Let op: het antwoord vermeldt 57,4 % (goedgekeurd); tabel 1 geeft 57,0 %.``"""
+        figure, words = result.figure, self.words
+        check = figure.check
+        assert check is not None and result.computed is not None
+        if check.kind is CheckKind.CELL and check.cell is not None:
+            table = self.dataset.table(check.cell.table)
+            source = self.table_name(table) if table is not None else check.cell.table
+        elif check.kind is CheckKind.SUM:
+            source = words.get("brief.bullets.by_sum")
+        else:
+            source = words.get("brief.bullets.by_ratio")
+        what = figure.text(words.lang)
+        if words.lang != "nl" and not figure.what_en:
+            what = words.label(what)
+        return words.get(
+            "brief.bullets.contradicted",
+            value=self.figure_value(figure),
+            what=what,
+            source=source,
+            computed=self.figure_value(figure, result.computed),
+        )
+
+
+def size_label(words: Words, key: str, label: str) -> str:
+    """Company size from the catalogue (``small``, ``medium``), else as in the dataset."""
+    try:
+        return words.get(f"common.{key}")
+    except KeyError:
+        return label[:1].upper() + label[1:]
+
+
+def use_decimals(stated: Decimal | None) -> int:
+    """Decimals of a use percentage: as the answer states it, else one."""
+    return fmt.decimals_of([stated]) if stated is not None else 1
+
+
+def money(value: Decimal, language: str) -> str:
+    """Euro with the decimals the value is written with (``€ 10.000``, ``€ 988,70``)."""
+    return fmt.money(value, language, fmt.decimals_of([value]))
+
+
+__all__ = ["KeyMessage"]
