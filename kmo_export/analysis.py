@@ -298,7 +298,8 @@ class TableAnalysis:
                 zip(self.table.rows.column(j), self.values(derived), strict=True)
             ):
                 if isinstance(value, Decimal) and fraction is not None:
-                    yield RatioCheck(j, r, value, fraction * HUNDRED)
+                    published = _as_written(value, self.columns[j].decimals)
+                    yield RatioCheck(j, r, published, fraction * HUNDRED)
 
     @cached_property
     def failed_ratio_checks(self) -> tuple[RatioCheck, ...]:
@@ -546,6 +547,14 @@ class TableAnalysis:
             kind = ChartKind.LINE if self.columns[indexes[0]].is_percent else ChartKind.GROUPS
             out.append(ChartPlan(kind, indexes))
         return tuple(out[:2]) if len(out) > 2 else tuple(out)
+
+
+# A stored cell back at the places it was published with: Rows keeps a percent column with
+# extra places (9.7 comes back as 9.70000), which would make its rounding margin too narrow.
+def _as_written(value: Decimal, decimals: int) -> Decimal:
+    step = Decimal(1).scaleb(-decimals)
+    shown = value.quantize(step) if value.as_tuple().exponent < -decimals else value  # type: ignore[operator]
+    return shown if shown == value else value.normalize()
 
 
 @dataclass

@@ -307,10 +307,11 @@ class Composer:
             rows=fmt.number(len(rows), self.lang),
             columns=", ".join(self.words.label(c.text, True, start=True) for c in names),
         )
-        widths = wordml.widths(names, rows, total, text_width)
+        size = wordml.font_size(names, rows, total, text_width)
+        widths = wordml.widths(names, rows, total, text_width, size)
         self.out.append(
             wordml.table(
-                self.styles, header, rows, total, widths, caption, description, bool(notes)
+                self.styles, header, rows, total, widths, caption, description, bool(notes), size
             )
         )
         for i, content in enumerate(notes):
@@ -518,7 +519,9 @@ class Composer:
             label=words.column(table.label_column),
         )
         if groups:
-            title = words.get("brief.groups_caption", caption=title)
+            title = words.get(
+                "brief.groups_caption", caption=title, groups=fmt.join(names, self.lang)
+            )
         spec = ChartSpec(
             categories=labels,
             series=series,

@@ -15,6 +15,7 @@ from decimal import Decimal
 from .. import formatting as fmt
 from ..analysis import Analysis, DerivedKind, FigureResult, TableAnalysis, TotalKind
 from ..model import CheckKind, ColumnType, Dataset, Figure, KeyFigures, Table
+from .tables import withheld
 from .wording import Words, lower_first
 
 #: Sentences of information at most (inconsistencies come on top: they are never left out).
@@ -138,16 +139,19 @@ class KeyMessage:
         thema’s.``: counts and amounts that add up, as published where they agree."""
         words = self.words
         failed = {c.index for c in ta.failed_total_checks}
+        # A sum the source does not publish is stated only over complete columns: a blank or
+        # withheld cell may hide a figure.
+        incomplete = withheld(table)
         items = []
-        for i, column in enumerate(ta.columns):
-            value, kind = ta.totals[i]
-            if kind is not TotalKind.SUM or value is None or i in failed:
-                continue
-            if column.type not in (ColumnType.COUNT, ColumnType.AMOUNT):
-                continue
-            published = ta.published_total(i)
-            items.append(words.quantity(published if published is not None else value, column))
-            if len(items) == 2:
+        for wanted in (ColumnType.COUNT, ColumnType.AMOUNT):  # the first count, the first amount
+            for i, column in enumerate(ta.columns):
+                value, kind = ta.totals[i]
+                if column.type is not wanted or kind is not TotalKind.SUM or value is None:
+                    continue
+                published = ta.published_total(i)
+                if i in failed or (published is None and i in incomplete):
+                    continue
+                items.append(words.quantity(published if published is not None else value, column))
                 break
         if not items:
             return None
@@ -163,6 +167,8 @@ class KeyMessage:
         index = ta.primary
         if not ta.ranks_categories or index is None or len(table.top_rows) < 4:
             return None
+        if index in withheld(table):
+            return None  # shares of a total that hides a withheld figure
         share = next(
             (d for d in ta.derived if d.kind is DerivedKind.SHARE and d.source == index), None
         )

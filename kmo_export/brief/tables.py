@@ -21,6 +21,8 @@ from .wordml import Cell
 
 #: More numeric columns than this and a table goes on a landscape page.
 WIDE_COLUMNS = 6
+#: A table with more measures than this shows no share column beside them.
+SHARE_COLUMNS = 4
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class TableLayout:
         self.columns = table.value_columns
         self.markers: dict[int, str] = {}
         self.marker_notes: list[str] = []
+        # Measures with a cell the source withholds ("x", "n.v.t."): a sum of the others would
+        # read as the total, so the brief shows none (only a published one).
+        self.withheld = withheld(table)
         self._columns = self._plan()
         self._check_markers()
 
@@ -53,6 +58,8 @@ class TableLayout:
     def share(self) -> Derived | None:
         """The share column the brief shows: of the measure that ranks the rows."""
         primary = self.analysis.primary
+        if len(self.columns) > SHARE_COLUMNS or primary in self.withheld:
+            return None  # a wide table shows what was published; the workbook has the shares
         return next(
             (
                 d
@@ -239,6 +246,8 @@ class TableLayout:
             published = reported[i] if reported is not None else None
             if isinstance(published, (Decimal, NotAvailable)):
                 values.append(published)
+            elif i in self.withheld:
+                values.append(None)
             elif kind in (TotalKind.SUM, TotalKind.RATIO):
                 values.append(value)
             else:
@@ -294,7 +303,18 @@ class TableLayout:
                 by_column.setdefault(check.index, []).append(name)
             for index, names in by_column.items():
                 column = self.columns[index]
-                assert column.ratio is not None
+                rows_text = fmt.join(names, words.lang)
+                if column.ratio is None:  # share_of: a part of the column's total
+                    whole = table.measure(column.share_of or "")
+                    own.append(
+                        words.get(
+                            "brief.share_note",
+                            column=words.column(column, start=True),
+                            measure=words.column(whole) if whole else column.share_of,
+                            rows=rows_text,
+                        )
+                    )
+                    continue
                 num, den = (table.measure(k) for k in column.ratio)
                 own.append(
                     words.get(
@@ -302,7 +322,7 @@ class TableLayout:
                         column=words.column(column, start=True),
                         numerator=words.column(num) if num else column.ratio[0],
                         denominator=words.column(den) if den else column.ratio[1],
-                        rows=fmt.join(names, words.lang),
+                        rows=rows_text,
                     )
                 )
         own += self.average_notes()
@@ -317,7 +337,8 @@ class TableLayout:
             }
             | {str(v) for v in (table.reported_total or ()) if isinstance(v, NotAvailable)}
         )
-        if symbols:
+        explained = [n for n in table.notes if any(n.startswith(f"{s}:") for s in symbols)]
+        if symbols and len(explained) < len(symbols):
             own.append(
                 words.get(
                     "brief.not_available",
@@ -337,6 +358,19 @@ class TableLayout:
         from .wordml import least_width
 
         return self.numeric > WIDE_COLUMNS or least_width(header, rows, total) > text_width
+
+
+def withheld(table: Table) -> frozenset[int]:
+    """Measures with a blank or not-available cell among the top-level rows: a sum of the
+    other cells would read as the total, so the brief states none the source does not give."""
+    if not table.rows.has_not_available and not table.has_empty_cells:
+        return frozenset()
+    out = set()
+    for i in range(len(table.value_columns)):
+        cells = zip(table.rows.column(i), table.rows.levels(), strict=True)
+        if any(not isinstance(v, Decimal) and not level for v, level in cells):
+            out.add(i)
+    return frozenset(out)
 
 
 def caption_words(table: Table, words: Words) -> str:

@@ -7,8 +7,10 @@ object API cell by cell. Every text goes through :func:`esc`, so dataset text (`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 NAMESPACES = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -37,13 +39,18 @@ def run(
     bold: bool = False,
     superscript: bool = False,
     language: str | None = None,
+    size: float | None = None,
 ) -> str:
     """One run; tabs and line breaks in ``text`` become w:tab and w:br.
 
     ``language``: a language tag for text in another language than the document (dataset
     text quoted in an English brief is Dutch).
     """
-    rpr = ("<w:b/>" if bold else "") + ('<w:vertAlign w:val="superscript"/>' if superscript else "")
+    rpr = "<w:b/>" if bold else ""
+    if size:
+        rpr += f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
+    if superscript:
+        rpr += '<w:vertAlign w:val="superscript"/>'
     if language:
         rpr += f'<w:lang w:val="{esc(language)}"/>'
     head = f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}"
@@ -133,8 +140,6 @@ def section(template_sect_pr: str, page: Page) -> str:
     ``template_sect_pr`` is the template's own w:sectPr as XML text; a section break starts
     the next section on a new page.
     """
-    import re
-
     body = re.sub(r"<w:pgSz\b[^>]*/>", "", template_sect_pr)
     body = re.sub(r"<w:type\b[^>]*/>", "", body)
     orient = ' w:orient="landscape"' if page.landscape else ""
@@ -182,13 +187,15 @@ def table(
     caption: str,
     description: str,
     keep_last: bool = False,
+    size: float = 9,
 ) -> str:
     """A table with repeated header rows, right-aligned numbers and a set-apart total row.
 
     ``header`` holds one or two rows; an upper row's cells may span columns (``span``: a
     two-level header), and a column no upper cell spans is one merged cell over both rows.
     ``caption`` and ``description`` go to w:tblCaption and w:tblDescription for screen
-    readers. ``widths`` are in twentieths of a point. ``keep_last``: notes follow the table,
+    readers. ``widths`` are in twentieths of a point; ``size``: a font size in points other
+    than the table styles' 9 pt (a wide table set smaller, so that nothing breaks). ``keep_last``: notes follow the table,
     so its last row keeps with the next paragraph (no page break before a note).
     """
     out = [
@@ -202,6 +209,7 @@ def table(
         "</w:tblGrid>",
     ]
     tcw = [f'<w:tcW w:w="{w}" w:type="dxa"/>' for w in widths]
+    cell_xml = partial(_cell, size=None if size == 9 else size)
     shade = (
         f'<w:shd w:val="clear" w:color="auto" w:fill="{esc(styles.header_fill)}"/>'
         if styles.header_fill
@@ -224,22 +232,24 @@ def table(
                         f'w:color="{esc(styles.rule)}"/></w:tcBorders>'
                     )
                 props += head_tc
-                out.append(_cell(styles, replace(cell, number=False), props, True, True, True))
+                out.append(cell_xml(styles, replace(cell, number=False), props, True, True, True))
             else:  # one cell over both header rows
                 out.append(
-                    _cell(styles, cell, props + '<w:vMerge w:val="restart"/>' + head_tc, True, True)
+                    cell_xml(
+                        styles, cell, props + '<w:vMerge w:val="restart"/>' + head_tc, True, True
+                    )
                 )
             column += cell.span
         out.append("</w:tr>")
         out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
         for i, cell in enumerate(lower):
             merged = "" if cell.text else "<w:vMerge/>"
-            out.append(_cell(styles, cell, tcw[i] + merged + head_tc, True, True))
+            out.append(cell_xml(styles, cell, tcw[i] + merged + head_tc, True, True))
         out.append("</w:tr>")
     else:
         out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
         for i, cell in enumerate(header[0]):
-            out.append(_cell(styles, cell, tcw[i] + head_tc, True, True))
+            out.append(cell_xml(styles, cell, tcw[i] + head_tc, True, True))
         out.append("</w:tr>")
     # A short table stays on one page: each row keeps with the next.
     keep = len(rows) <= KEEP_TOGETHER
@@ -248,7 +258,7 @@ def table(
         out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         together = (keep and r < last) or (keep_last and total is None and r == len(rows) - 1)
         for i, cell in enumerate(cells):
-            out.append(_cell(styles, cell, tcw[i], False, together))
+            out.append(cell_xml(styles, cell, tcw[i], False, together))
         out.append("</w:tr>")
     if total is not None:
         border = (
@@ -259,7 +269,7 @@ def table(
         )
         out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         for i, cell in enumerate(total):
-            out.append(_cell(styles, cell, tcw[i] + border, True, keep_last))
+            out.append(cell_xml(styles, cell, tcw[i] + border, True, keep_last))
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
@@ -273,10 +283,11 @@ def _cell(
     bold: bool,
     keep: bool = False,
     centred: bool = False,
+    size: float | None = None,
 ) -> str:
-    content = run(cell.text, bold=bold, language=cell.language) if cell.text else ""
+    content = run(cell.text, bold=bold, language=cell.language, size=size) if cell.text else ""
     if cell.marker:
-        content += run(cell.marker, bold=bold, superscript=True)
+        content += run(cell.marker, bold=bold, superscript=True, size=size)
     style = styles.number if cell.number else styles.text
     ppr = f'<w:pStyle w:val="{esc(style)}"/>'
     if keep:
@@ -309,6 +320,7 @@ def widths(
     rows: Sequence[Sequence[Cell]],
     total: Sequence[Cell] | None,
     available: int = TEXT_WIDTH,
+    size: float = 9,
 ) -> list[int]:
     """Column widths balanced by content, in twips, adding up to the text width.
 
@@ -319,7 +331,7 @@ def widths(
     if even that does not fit, each column its least width plus a share of the room left in
     proportion to what it lacks of its wish.
     """
-    least, wish, ideal = _needs(header, rows, total)
+    least, wish, ideal = _needs(header, rows, total, size)
     if sum(ideal) <= available:  # every header on one line: the label column takes the rest
         result = [round(w) for w in ideal]
     elif sum(wish) <= available:  # headers on two lines, as many as needed on one
@@ -341,16 +353,37 @@ def widths(
 
 
 def least_width(
-    header: Sequence[Cell], rows: Sequence[Sequence[Cell]], total: Sequence[Cell] | None
+    header: Sequence[Cell],
+    rows: Sequence[Sequence[Cell]],
+    total: Sequence[Cell] | None,
+    size: float = 9,
 ) -> int:
-    """The narrowest a table can be with no number and no word broken, in twips."""
-    return round(sum(_needs(header, rows, total)[0]))
+    """The narrowest a table can be with no number and no word broken, in twips (``size``:
+    the font size in points)."""
+    return round(sum(_needs(header, rows, total, size)[0]))
+
+
+def font_size(
+    header: Sequence[Cell],
+    rows: Sequence[Sequence[Cell]],
+    total: Sequence[Cell] | None,
+    available: int,
+) -> float:
+    """The largest font size (9, 8.5, ... 7 pt) at which no number and no word breaks."""
+    size = 9.0
+    while size > 7 and least_width(header, rows, total, size) > available:
+        size -= 0.5
+    return size
 
 
 # Per column: its least width, its wish (header on two lines) and its ideal (one line).
 def _needs(
-    header: Sequence[Cell], rows: Sequence[Sequence[Cell]], total: Sequence[Cell] | None
+    header: Sequence[Cell],
+    rows: Sequence[Sequence[Cell]],
+    total: Sequence[Cell] | None,
+    size: float = 9,
 ) -> tuple[list[float], list[float], list[float]]:
+    scale = size / 9
     least: list[float] = []
     wish: list[float] = []
     ideal: list[float] = []
@@ -359,15 +392,19 @@ def _needs(
         if total is not None:
             texts.append((total[i].text + (total[i].marker or ""), True))
         longest = max((text_width(t, bold) for t, bold in texts), default=0.0)
-        head_word = max((text_width(w, bold=True) for w in head.text.split()), default=0.0)
+        # A header may break after a hyphen (kmo-|portefeuille), a number never.
+        head_word = max(
+            (text_width(w, bold=True) for w in re.split(r"\s+|(?<=-)", head.text) if w),
+            default=0.0,
+        )
         if i == 0:  # the label column may wrap between words
             words = (text_width(w, bold) for t, bold in texts for w in t.split())
             low = max(head_word, max(words, default=0.0))
         else:  # a number never wraps
             low = max(head_word, longest)
-        least.append(low + _PADDING)
-        wish.append(max(low, longest, _two_lines(head.text)) + _PADDING)
-        ideal.append(max(low, longest, text_width(head.text, bold=True)) + _PADDING)
+        least.append(low * scale + _PADDING)
+        wish.append(max(low, longest, _two_lines(head.text)) * scale + _PADDING)
+        ideal.append(max(low, longest, text_width(head.text, bold=True)) * scale + _PADDING)
     return least, wish, ideal
 
 
