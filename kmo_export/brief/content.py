@@ -229,8 +229,7 @@ class Composer:
             self.table_block(layout, body, title)
         else:
             self.table_block(layout, layout.body(), self.caption(table))
-        plan = self.chart_plan(ta)
-        if plan is not None:
+        for plan in self.chart_plans(ta):
             self.draw(table, ta, plan)
 
     def write_annex(self) -> None:
@@ -396,17 +395,18 @@ class Composer:
 
     # -- charts ------------------------------------------------------------------------
 
-    def chart_plan(self, ta: TableAnalysis) -> ChartPlan | None:
-        """The chart the brief draws for a table: the analysis's first (a Pareto only in the
-        workbook), when it has at least two values to compare."""
+    def chart_plans(self, ta: TableAnalysis) -> list[ChartPlan]:
+        """The charts the brief draws for a table, from the analysis's plans (a Pareto only in
+        the workbook): categories one, the bars of the measure that ranks them; periods and
+        classes up to two (counts, amounts); each with at least two values to compare."""
+        out = []
         for plan in ta.charts(self.report.top_n):
             if plan.kind is ChartKind.PARETO:
                 continue
             values = [v for i in plan.measures for v in ta.table.rows.column(i)]
             if sum(isinstance(v, Decimal) for v in values) >= 2:
-                return plan
-            return None
-        return None
+                out.append(plan)
+        return out[:1] if ta.ranks_categories else out[:2]
 
     def draw(self, table: Table, ta: TableAnalysis, plan: ChartPlan) -> None:
         """The chart ``plan`` of ``table``: bars by size, columns or lines in table order."""
@@ -526,7 +526,7 @@ class Composer:
             categories=labels,
             series=series,
             category_title=table.label_column.text(self.lang),
-            value_title=self.axis_title(first),
+            value_title=self.axis_title(first, len({c.label for c in measures}) > 1),
             value_format=self.axis_format(first),
             secondary_title="%" if plan.secondary else "",
             description=description,
@@ -559,9 +559,12 @@ class Composer:
         _, multiplier = currency(column) if column.type is ColumnType.AMOUNT else ("", 0)
         return "#,##0.0" if multiplier and column.decimals else "#,##0"
 
-    def axis_title(self, column) -> str:  # type: ignore[no-untyped-def]
-        """The value axis of a chart of ``column``: what it counts, or its unit."""
+    def axis_title(self, column, several: bool = False) -> str:  # type: ignore[no-untyped-def]
+        """The value axis of a chart of ``column``: what it counts, or its unit; ``several``
+        measures of one kind: "Aantal" or their unit."""
         words = self.words
+        if column.type is ColumnType.COUNT and several:
+            return words.get("brief.axis_number")
         if column.type is ColumnType.COUNT:
             if not words.dutch:
                 return column.text(self.lang)

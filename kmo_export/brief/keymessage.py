@@ -14,7 +14,16 @@ from decimal import Decimal
 
 from .. import formatting as fmt
 from ..analysis import Analysis, DerivedKind, FigureResult, TableAnalysis, TotalKind
-from ..model import CheckKind, ColumnType, Dataset, Figure, KeyFigures, Table
+from ..model import (
+    CheckKind,
+    Column,
+    ColumnType,
+    Dataset,
+    DimensionKind,
+    Figure,
+    KeyFigures,
+    Table,
+)
 from .tables import withheld
 from .wording import Words, lower_first
 
@@ -49,27 +58,41 @@ class KeyMessage:
     # -- what the answer states --
 
     def stated(self) -> list[str]:
-        """The answer's own key figures: each sentence once (Dutch), else what and value."""
-        words, out, seen = self.words, [], set()
+        """The answer's own key figures, one bullet per sentence of the answer: the sentence
+        itself in Dutch, else its figures (``2023: 40 applications inadmissible, …``)."""
+        words = self.words
+        # A sentence with a figure its check contradicts is not repeated as a fact: the
+        # warning below names it.
+        false = {r.figure.sentence or r.figure.id for r in self.analysis.figures if r.contradicted}
+        groups: dict[str, list[Figure]] = {}
         for result in self.analysis.figures:
             figure = result.figure
-            if words.lang == "nl" and figure.sentence:
-                if figure.sentence not in seen:
-                    seen.add(figure.sentence)
-                    out.append(figure.sentence)
+            key = figure.sentence or figure.id
+            if key not in false:
+                groups.setdefault(key, []).append(figure)
+        out = []
+        for key, figures in groups.items():
+            if words.lang == "nl" and figures[0].sentence:
+                out.append(key)
                 continue
-            what = figure.text(words.lang)
-            if words.lang != "nl" and not figure.what_en:
-                what = words.label(what)
-            key = "brief.bullets.figure_period" if figure.period else "brief.bullets.figure"
-            out.append(
-                words.get(
-                    key,
-                    what=what[:1].upper() + what[1:],
-                    period=figure.period or "",
-                    value=self.figure_value(figure),
+            items = []
+            for figure in figures:
+                what = figure.text(words.lang)
+                if words.lang != "nl" and not figure.what_en:
+                    what = words.label(what)
+                items.append(
+                    words.get(
+                        "brief.bullets.figure_item", value=self.figure_value(figure), what=what
+                    )
                 )
-            )
+            periods = {f.period for f in figures}
+            joined = fmt.join(items, words.lang)
+            if len(periods) == 1 and figures[0].period:
+                out.append(
+                    words.get("brief.bullets.figure_period", period=figures[0].period, items=joined)
+                )
+            else:
+                out.append(words.get("brief.bullets.figure", items=joined[:1].upper() + joined[1:]))
         return out
 
     def figure_value(self, figure: Figure, value: Decimal | None = None) -> str:
@@ -121,18 +144,74 @@ class KeyMessage:
     # -- what the analysis declares valid --
 
     def tables(self) -> list[str]:
-        """Totals of the first table with a measure that adds up; its largest rows."""
-        out: list[str] = []
+        """Of the first table that supports one: its totals that add up, its largest rows (or
+        its first and last period)."""
         for _, table in self.dataset.tables:
             ta = self.analysis.table(table)
-            total = self.total(table, ta)
-            if total:
-                out.append(total)
-                top = self.largest(table, ta)
-                if top:
-                    out.append(top)
-                break
-        return out
+            found = [
+                self.total(table, ta) or self.published(table, ta),
+                self.largest(table, ta),
+                self.evolution(table, ta),
+            ]
+            out = [s for s in found if s]
+            if out:
+                return out
+        return []
+
+    def published(self, table: Table, ta: TableAnalysis) -> str | None:
+        """A published total row of measures that do not add up, as the source states it:
+        ``Totaal 2020-2025 (unieke ondernemingen): 120 (# Limburg), 1.225 (# Vlaanderen).``"""
+        if table.reported_total is None:
+            return None
+        failed = {c.index for c in ta.failed_total_checks}
+        items = []
+        for i, column in enumerate(ta.columns):
+            value = ta.published_total(i)
+            if value is None or i in failed:
+                continue
+            items.append(self.words.quantity(value, column))
+        if not items:
+            return None
+        label = table.total_label or self.words.get("brief.total")
+        return self.words.get(
+            "brief.bullets.published", label=label, items=fmt.join(items, self.words.lang)
+        )
+
+    def evolution(self, table: Table, ta: TableAnalysis) -> str | None:
+        """A period table's first measure in its last full period and in its first, as
+        published: ``Ingediende aanvragen: 8.120 in Q3 2025, tegenover 11.842 in Q1 2024.``"""
+        if table.kind is not DimensionKind.PERIOD or table.has_hierarchy:
+            return None
+        words = self.words
+        labels = list(table.rows.labels())
+        for kind in (ColumnType.COUNT, ColumnType.AMOUNT, ColumnType.PERCENT):
+            for i, column in enumerate(ta.columns):
+                if column.type is not kind:
+                    continue
+                values = list(table.rows.column(i))
+                full = [
+                    r
+                    for r, v in enumerate(values)
+                    if isinstance(v, Decimal) and r not in ta.partial_periods
+                ]
+                if len(full) < 2:
+                    continue
+                first, last = full[0], full[-1]
+                return words.get(
+                    "brief.bullets.evolution",
+                    column=words.column(column, start=True),
+                    first=self.value(values[first], column),
+                    last=self.value(values[last], column),
+                    first_label=labels[first],
+                    last_label=labels[last],
+                )
+        return None
+
+    def value(self, value: object, column: Column) -> str:
+        """A cell in a sentence: an amount as people write it, else as the table shows it."""
+        if column.type is ColumnType.AMOUNT and isinstance(value, Decimal):
+            return self.words.amount(value, column)
+        return self.words.cell(value, column)
 
     def total(self, table: Table, ta: TableAnalysis) -> str | None:
         """``Samen 173.053 projecten en € 56,8 miljoen (toegekende subsidie), verdeeld over 58

@@ -60,6 +60,10 @@ class TableLayout:
         primary = self.analysis.primary
         if len(self.columns) > SHARE_COLUMNS or primary in self.withheld:
             return None  # a wide table shows what was published; the workbook has the shares
+        if primary is not None and any(
+            c.share_of == self.columns[primary].key for c in self.columns
+        ):
+            return None  # the source publishes the shares itself
         return next(
             (
                 d

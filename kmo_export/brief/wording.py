@@ -15,6 +15,7 @@ from decimal import Decimal
 from ..model import Column, ColumnType, DimensionKind, Table
 
 _UNIT = re.compile(r"\s*\([^)]*\)\s*$")
+_PIVOT = re.compile(r"^(?:som|sum|totaal|total) (?:van|of) ", re.IGNORECASE)
 _WORD = re.compile(r"^[a-zà-ÿ]+$")
 _VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
 _APOSTROPHE = "\u2019"
@@ -28,7 +29,9 @@ def lower_first(text: str) -> str:
 
 
 def without_unit(text: str) -> str:
-    """``Toegekende subsidie (€)`` -> ``Toegekende subsidie``."""
+    """``Toegekende subsidie (€)`` -> ``Toegekende subsidie``; an Excel pivot's ``Som van
+    Subsidie`` -> ``Subsidie``."""
+    text = _PIVOT.sub("", text) or text
     return _UNIT.sub("", text) or text
 
 
