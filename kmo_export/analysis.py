@@ -108,7 +108,7 @@ class TotalCheck:
     def ok(self) -> bool:
         if self.kind is TotalKind.SUM:
             return self.published == self.computed
-        return within_rounding(self.published, self.computed)
+        return within_rounding(self.published, self.computed, places=self.column.decimals)
 
 
 @dataclass(frozen=True)
@@ -116,13 +116,14 @@ class RatioCheck:
     """A published percentage on one row held against the ratio it declares."""
 
     index: int  # value index of the percentage
-    row: int  # row index, or -1 for the total row
+    row: int  # row index
     published: Decimal
     computed: Decimal  # as a percentage (9.7959...)
+    places: int  # the decimals the percentage is published with
 
     @property
     def ok(self) -> bool:
-        return within_rounding(self.published, self.computed)
+        return within_rounding(self.published, self.computed, places=self.places)
 
 
 @dataclass(frozen=True)
@@ -171,11 +172,11 @@ class FigureResult:
 class TableAnalysis:
     """The derived figures of one table."""
 
-    def __init__(self, table: Table, implied_average: bool = False) -> None:
+    def __init__(self, table: Table, format1: bool = False) -> None:
         self.table = table
         self.kind = table.kind
         self.columns = table.value_columns
-        self._implied_average = implied_average
+        self._format1 = format1  # a format-1 dataset: the meanings that format implied
 
     # -- which figures mean something --
 
@@ -269,7 +270,8 @@ class TableAnalysis:
                 # shares of a whole: the total is 100 %, or the sum of the rounded rows
                 rows = self.table.top_rows
                 summed = rows.total(i)
-                if summed is not None and within_rounding(published, summed, len(rows)):
+                places = column.decimals
+                if summed is not None and within_rounding(published, summed, len(rows), places):
                     value = published
             out.append(TotalCheck(i, column, kind, published, value))
         return tuple(out)
@@ -277,14 +279,17 @@ class TableAnalysis:
     @cached_property
     def format1_percent_checks(self) -> tuple[TotalCheck, ...]:
         """Format 1: a percent column's published total against the sum of its rounded rows."""
-        out = []
+        out: list[TotalCheck] = []
+        if not self._format1:
+            return ()
         for i, column in enumerate(self.columns):
             published = self.published_total(i)
             if not column.is_percent or column.ratio or column.share_of or published is None:
                 continue
             rows = self.table.top_rows
             summed = rows.total(i)
-            if summed is not None and not within_rounding(published, summed, len(rows)):
+            places = column.decimals
+            if summed is not None and not within_rounding(published, summed, len(rows), places):
                 out.append(TotalCheck(i, column, TotalKind.SUM, published, summed))
         return tuple(out)
 
@@ -298,7 +303,8 @@ class TableAnalysis:
                 zip(self.table.rows.column(j), self.values(derived), strict=True)
             ):
                 if isinstance(value, Decimal) and fraction is not None:
-                    yield RatioCheck(j, r, value, fraction * HUNDRED)
+                    places = self.columns[j].decimals
+                    yield RatioCheck(j, r, value, fraction * HUNDRED, places)
 
     @cached_property
     def failed_ratio_checks(self) -> tuple[RatioCheck, ...]:
@@ -316,7 +322,7 @@ class TableAnalysis:
         """Averages the dataset declares (format 1: amount per count, when that is its one pair)."""
         if self.table.averages:
             return self.table.averages
-        if not self._implied_average:
+        if not self._format1:
             return ()
         counts = [c for c in self.columns if c.type is ColumnType.COUNT]
         amounts = [c for c in self.columns if c.type is ColumnType.AMOUNT]
@@ -526,8 +532,8 @@ class Analysis:
     tables: dict[str, TableAnalysis] = field(init=False)
 
     def __post_init__(self) -> None:
-        implied = self.dataset.format == 1
-        self.tables = {t.id: TableAnalysis(t, implied) for _, t in self.dataset.tables}
+        format1 = self.dataset.format == 1
+        self.tables = {t.id: TableAnalysis(t, format1) for _, t in self.dataset.tables}
 
     def table(self, table: Table | str) -> TableAnalysis:
         """The analysis of ``table`` (or of the table with that id)."""
