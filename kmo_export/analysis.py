@@ -264,8 +264,9 @@ class TableAnalysis:
         for i, column in enumerate(self.columns):
             published = self.published_total(i)
             value, kind = self.totals[i]
-            if published is None or value is None or kind is TotalKind.PUBLISHED:
+            if published is None or value is None or kind in (None, TotalKind.PUBLISHED):
                 continue
+            assert kind is not None
             if kind is TotalKind.RATIO and column.share_of:
                 # shares of a whole: the total is 100 %, or the sum of the rounded rows
                 rows = self.table.top_rows
@@ -350,11 +351,20 @@ class TableAnalysis:
                 if add:
                     out.append(Derived(Definition(DerivedKind.SHARE, self.columns[i].key), i))
         for avg in self.averages:
-            num, den = self.index(avg.numerator), self.index(avg.denominator)
-            if num is None or den is None:
+            numerator, denominator = self.index(avg.numerator), self.index(avg.denominator)
+            if numerator is None or denominator is None:
                 continue
             definition = Definition(DerivedKind.AVERAGE, avg.numerator, avg.denominator)
-            out.append(Derived(definition, num, den, avg.label or None, avg.label_en, avg.decimals))
+            out.append(
+                Derived(
+                    definition,
+                    numerator,
+                    denominator,
+                    avg.label or None,
+                    avg.label_en,
+                    avg.decimals,
+                )
+            )
         primary = self.primary
         if self.ranks_categories and primary is not None:
             key = self.columns[primary].key
@@ -409,7 +419,8 @@ class TableAnalysis:
                     running += value
                 yield running / total if total else None
         elif kind is DerivedKind.RANK:
-            yield from self._ranks(derived.source)
+            for rank in self._ranks(derived.source):
+                yield None if rank is None else Decimal(rank)
         elif kind in (DerivedKind.AVERAGE, DerivedKind.RATIO):
             if derived.other is None:  # share_of: the column's own total
                 total = self.base_total(derived.source)
@@ -469,7 +480,11 @@ class TableAnalysis:
         rest_total = None
         if rest and self.additive[index]:
             column = list(self.table.rows.column(index))
-            rest_total = sum((column[r] for r in rest), Decimal(0))  # type: ignore[misc]
+            rest_total = Decimal(0)
+            for r in rest:
+                value = column[r]
+                if isinstance(value, Decimal):
+                    rest_total += value
         return TopN(index, tuple(shown), len(rest), rest_total)
 
     # -- charts --
@@ -488,9 +503,7 @@ class TableAnalysis:
                 if not measures:
                     continue
                 keys = {columns[i].key for i in measures}
-                secondary = tuple(
-                    i for i in percents if columns[i].ratio and columns[i].ratio[0] in keys
-                )
+                secondary = tuple(i for i in percents if _numerator(columns[i]) in keys)
                 out.append(ChartPlan(ChartKind.COLUMNS, measures, secondary))
             drawn = {i for plan in out for i in plan.secondary}
             rest = tuple(i for i in percents if i not in drawn)
@@ -555,8 +568,9 @@ class Analysis:
             computed = self.cell(check.cell)
         elif check.kind is CheckKind.SUM:
             parts = [self._operand(p, by_id) for p in check.figures]
-            if parts and all(p is not None for p in parts):
-                computed = sum(parts, Decimal(0))  # type: ignore[arg-type]
+            present = [p for p in parts if p is not None]
+            if parts and len(present) == len(parts):
+                computed = sum(present, Decimal(0))
         elif check.kind is CheckKind.RATIO and len(check.figures) == 2:
             num, den = (self._operand(p, by_id) for p in check.figures)
             if num is not None and den:
@@ -599,6 +613,11 @@ class Analysis:
     @property
     def contradicted_figures(self) -> tuple[FigureResult, ...]:
         return tuple(f for f in self.figures if f.contradicted)
+
+
+# The measure a percentage's ratio divides (its numerator), if it declares one.
+def _numerator(column: Column) -> str | None:
+    return column.ratio[0] if column.ratio else column.share_of
 
 
 def analyse(dataset: Dataset) -> Analysis:
