@@ -120,7 +120,7 @@ def _write_pdf(
     from .pdf import convert_to_pdf
 
     def convert(docx: Path, tmp: Path) -> None:
-        convert_to_pdf(docx, tmp, profile=profile, created=report.created)
+        convert_to_pdf(docx, tmp, profile=profile, created=report.created, name=str(paths["pdf"]))
 
     profile = options.pdf_profile
     if "docx" in paths:

@@ -133,6 +133,7 @@ def convert_to_pdf(
     *,
     profile: str = DEFAULT_PROFILE,
     created: dt.datetime | None = None,
+    name: str | None = None,
 ) -> None:
     """Convert ``docx`` to a PDF at ``target`` with LibreOffice headless, then finish it.
 
@@ -141,11 +142,13 @@ def convert_to_pdf(
     runs with a profile of its own in a temporary folder (so conversions in parallel and a
     running LibreOffice do not get in each other's way) and a time limit. Raise
     ConverterMissingError if LibreOffice is not installed, OutputError if it fails or makes
-    a PDF without the conformance asked for (a LibreOffice older than 7.4).
+    a PDF without the conformance asked for (a LibreOffice older than 7.4); their message
+    starts with ``name`` (default: ``target``), e.g. the final file a temporary one becomes.
     """
     if profile not in PROFILES:
         raise ValueError(f"unknown PDF profile {profile!r}; one of {', '.join(PROFILES)}")
     program = require_soffice()
+    name = name or str(target)
     with tempfile.TemporaryDirectory(prefix="kmo-export-pdf-") as tmp:
         work = Path(tmp)
         lo_profile = work / "profile"
@@ -170,19 +173,25 @@ def convert_to_pdf(
             )
         except subprocess.TimeoutExpired:
             raise OutputError(
-                f"{docx}: LibreOffice did not finish the PDF within {timeout:.0f} s"
+                f"{name}: LibreOffice did not finish the PDF within {timeout:.0f} s"
             ) from None
         except OSError as exc:
-            raise OutputError(f"{program}: LibreOffice could not be started: {exc}") from None
+            raise OutputError(
+                f"{name}: LibreOffice ({program}) could not be started: {exc}"
+            ) from None
         produced = work / "brief.pdf"
         if result.returncode != 0 or not produced.is_file():
             detail = (result.stderr or result.stdout).strip().splitlines()
             reason = detail[-1] if detail else f"exit code {result.returncode}"
-            raise OutputError(f"{docx}: LibreOffice could not convert it to PDF: {reason}")
+            raise OutputError(f"{name}: LibreOffice could not convert the brief: {reason}")
         raw = produced.read_bytes()
     brief = _brief_facts(docx)
     when = created or brief.created
-    target.write_bytes(finish(raw, brief.descriptions, when, profile))
+    try:
+        finished = finish(raw, brief.descriptions, when, profile)
+    except OutputError as exc:
+        raise OutputError(f"{name}: {exc}") from None
+    target.write_bytes(finished)
 
 
 # What the PDF takes from the .docx: chart descriptions (body order), creation date.

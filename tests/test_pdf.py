@@ -368,3 +368,23 @@ def test_the_environment_variable_is_what_runs(tmp_path, no_libreoffice, monkeyp
     assert '"PDFUACompliance":{"type":"boolean","value":"true"}' in options
     assert '"SelectPdfVersion":{"type":"long","value":"0"}' in options
     assert not (tmp_path / "brief.pdf").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands in for soffice")
+def test_a_failing_libreoffice_names_the_pdf_not_a_temporary_file(
+    tmp_path, no_libreoffice, monkeypatch
+):
+    fake = tmp_path / "fake-soffice"
+    fake.write_text(
+        '#!/bin/sh\necho "Error: source file could not be loaded" >&2\nexit 1\n', encoding="utf-8"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv(SOFFICE_ENV, str(fake))
+    out = tmp_path / "out"
+    with pytest.raises(OutputError) as caught:
+        build(BUNDLED, BuildOptions(output_dir=out, formats=("pdf",)))
+    message = str(caught.value)
+    assert message.startswith(f"{out / STEM}.pdf: LibreOffice could not convert the brief")
+    assert "could not be loaded" in message
+    assert ".part" not in message and "kmo-export-" not in message
+    assert list(out.iterdir()) == []
