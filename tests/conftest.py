@@ -1,12 +1,18 @@
-"""Shared test helpers: the bundled dataset, the OOXML validator, LibreOffice headless."""
+"""Shared test helpers: the bundled dataset, the OOXML validator, LibreOffice and Gnumeric.
+
+Tests that need an external program carry its marker (``needs_libreoffice``, ``needs_gnumeric``,
+``needs_poppler``): where the program is missing they are skipped, with the reason in the
+``-ra`` summary. CI (``.ci/run``) installs them all, so there nothing is skipped.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -14,11 +20,6 @@ from hypothesis import settings
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "kmo-portefeuille-2019.yaml"
 SEED_TEXT = ROOT / "data" / "sources" / "schriftelijke-vraag-835-2020.txt"
-# The ECMA-376 validator sits beside the project in ../shared (read-only); a copy may be vendored.
-VALIDATOR_CANDIDATES = [
-    ROOT.parent / "shared" / "tools" / "ooxml_validate.py",
-    ROOT / "tests" / "tools" / "ooxml_validate.py",
-]
 
 # Property tests run the same examples on every machine and in CI, so a red run is a real and
 # reproducible failure; `HYPOTHESIS_PROFILE=explore uv run pytest` searches new random examples.
@@ -35,31 +36,47 @@ RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+def pytest_configure(config):
+    # (the libreoffice marker is declared in pyproject.toml)
+    for name, program in (
+        ("gnumeric", "Gnumeric (ssconvert)"),
+        ("poppler", "poppler (pdfinfo, pdftoppm)"),
+    ):
+        config.addinivalue_line("markers", f"{name}: needs {program} installed")
+
+
 def soffice_path() -> str | None:
+    """LibreOffice's command, or None when it is not installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-needs_libreoffice = pytest.mark.skipif(
-    soffice_path() is None, reason="LibreOffice (soffice) is not installed"
+# A decorator: skip the test when the program is missing, and mark it with the program's name
+# (so ``pytest -m "not gnumeric"`` leaves it out).
+def _needs(name: str, missing: bool, reason: str) -> Callable[[Any], Any]:
+    def decorate(test: Any) -> Any:
+        return getattr(pytest.mark, name)(pytest.mark.skipif(missing, reason=reason)(test))
+
+    return decorate
+
+
+needs_libreoffice = _needs(
+    "libreoffice", soffice_path() is None, "LibreOffice (soffice) is not installed"
+)
+needs_gnumeric = _needs(
+    "gnumeric", shutil.which("ssconvert") is None, "Gnumeric (ssconvert) is not installed"
+)
+needs_poppler = _needs(
+    "poppler",
+    not (shutil.which("pdfinfo") and shutil.which("pdftoppm")),
+    "poppler (pdfinfo, pdftoppm) is not installed",
 )
 
 
-def validator_path() -> Path:
-    for candidate in VALIDATOR_CANDIDATES:
-        if candidate.is_file():
-            return candidate
-    pytest.fail("ooxml_validate.py not found (expected ../shared/tools/ooxml_validate.py)")
-
-
 def ooxml_problems(*paths: Path) -> str:
-    """Run the ECMA-376 validator; return its output if it found problems, else ''."""
-    result = subprocess.run(
-        [sys.executable, str(validator_path()), *map(str, paths)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return "" if result.returncode == 0 else result.stdout + result.stderr
+    """The ECMA-376 validator's problem lines for ``paths`` (tests/ooxml), '' when all are valid."""
+    from .ooxml.validate import problems
+
+    return "\n".join(problems(*paths))
 
 
 def soffice_convert(source: Path, target_format: str, outdir: Path, recalc: bool = True) -> Path:
