@@ -12,7 +12,6 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -36,40 +35,39 @@ RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def pytest_configure(config):
-    # (the libreoffice marker is declared in pyproject.toml)
-    for name, program in (
-        ("gnumeric", "Gnumeric (ssconvert)"),
-        ("poppler", "poppler (pdfinfo, pdftoppm)"),
-    ):
-        config.addinivalue_line("markers", f"{name}: needs {program} installed")
-
-
 def soffice_path() -> str | None:
     """LibreOffice's command, or None when it is not installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-# A decorator: skip the test when the program is missing, and mark it with the program's name
-# (so ``pytest -m "not gnumeric"`` leaves it out).
-def _needs(name: str, missing: bool, reason: str) -> Callable[[Any], Any]:
-    def decorate(test: Any) -> Any:
-        return getattr(pytest.mark, name)(pytest.mark.skipif(missing, reason=reason)(test))
+# marker -> (the program is installed, what to install)
+PROGRAMS: dict[str, tuple[Callable[[], bool], str]] = {
+    "libreoffice": (lambda: soffice_path() is not None, "LibreOffice (soffice)"),
+    "gnumeric": (lambda: shutil.which("ssconvert") is not None, "Gnumeric (ssconvert)"),
+    "poppler": (
+        lambda: bool(shutil.which("pdfinfo") and shutil.which("pdftoppm")),
+        "poppler (pdfinfo, pdftoppm)",
+    ),
+}
+# A test (or pytest.param) that needs one of the programs carries its marker; it is skipped,
+# with the reason, where the program is missing, and ``-m "not gnumeric"`` leaves it out.
+needs_libreoffice = pytest.mark.libreoffice
+needs_gnumeric = pytest.mark.gnumeric
+needs_poppler = pytest.mark.poppler
 
-    return decorate
+
+def pytest_configure(config):
+    # (the libreoffice marker is declared in pyproject.toml)
+    for name in ("gnumeric", "poppler"):
+        config.addinivalue_line("markers", f"{name}: needs {PROGRAMS[name][1]} installed")
 
 
-needs_libreoffice = _needs(
-    "libreoffice", soffice_path() is None, "LibreOffice (soffice) is not installed"
-)
-needs_gnumeric = _needs(
-    "gnumeric", shutil.which("ssconvert") is None, "Gnumeric (ssconvert) is not installed"
-)
-needs_poppler = _needs(
-    "poppler",
-    not (shutil.which("pdfinfo") and shutil.which("pdftoppm")),
-    "poppler (pdfinfo, pdftoppm) is not installed",
-)
+def pytest_collection_modifyitems(config, items):
+    missing = {name: what for name, (found, what) in PROGRAMS.items() if not found()}
+    for item in items:
+        for name, what in missing.items():
+            if item.get_closest_marker(name) is not None:
+                item.add_marker(pytest.mark.skip(reason=f"{what} is not installed"))
 
 
 def ooxml_problems(*paths: Path) -> str:
@@ -107,6 +105,22 @@ def soffice_convert(source: Path, target_format: str, outdir: Path, recalc: bool
     produced = outdir / f"{source.stem}.{target_format.split(':')[0]}"
     assert produced.is_file(), f"LibreOffice wrote no {produced}"
     return produced
+
+
+def ssconvert_recalc(source: Path, outdir: Path) -> Path:
+    """``source`` recalculated by Gnumeric (``ssconvert --recalc``) and written as .xlsx."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    target = outdir / source.name
+    env = {**os.environ, "HOME": str(outdir)}  # Gnumeric's settings stay in tmp_path
+    subprocess.run(
+        ["ssconvert", "--recalc", str(source), str(target)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=env,
+    )
+    assert target.is_file(), f"ssconvert wrote no {target}"
+    return target
 
 
 @pytest.fixture(scope="session")
