@@ -108,7 +108,7 @@ class TotalCheck:
     def ok(self) -> bool:
         if self.kind is TotalKind.SUM:
             return self.published == self.computed
-        return within_rounding(self.published, self.computed)
+        return within_rounding(self.published, self.computed, places=self.column.decimals)
 
 
 @dataclass(frozen=True)
@@ -116,13 +116,14 @@ class RatioCheck:
     """A published percentage on one row held against the ratio it declares."""
 
     index: int  # value index of the percentage
-    row: int  # row index, or -1 for the total row
+    row: int  # row index
     published: Decimal
     computed: Decimal  # as a percentage (9.7959...)
+    places: int  # the decimals the percentage is published with
 
     @property
     def ok(self) -> bool:
-        return within_rounding(self.published, self.computed)
+        return within_rounding(self.published, self.computed, places=self.places)
 
 
 @dataclass(frozen=True)
@@ -171,11 +172,11 @@ class FigureResult:
 class TableAnalysis:
     """The derived figures of one table."""
 
-    def __init__(self, table: Table, implied_average: bool = False) -> None:
+    def __init__(self, table: Table, format1: bool = False) -> None:
         self.table = table
         self.kind = table.kind
         self.columns = table.value_columns
-        self._implied_average = implied_average
+        self._format1 = format1  # a format-1 dataset: the meanings that format implied
 
     # -- which figures mean something --
 
@@ -263,13 +264,15 @@ class TableAnalysis:
         for i, column in enumerate(self.columns):
             published = self.published_total(i)
             value, kind = self.totals[i]
-            if published is None or value is None or kind is TotalKind.PUBLISHED:
+            if published is None or value is None or kind in (None, TotalKind.PUBLISHED):
                 continue
+            assert kind is not None
             if kind is TotalKind.RATIO and column.share_of:
                 # shares of a whole: the total is 100 %, or the sum of the rounded rows
                 rows = self.table.top_rows
                 summed = rows.total(i)
-                if summed is not None and within_rounding(published, summed, len(rows)):
+                places = column.decimals
+                if summed is not None and within_rounding(published, summed, len(rows), places):
                     value = published
             out.append(TotalCheck(i, column, kind, published, value))
         return tuple(out)
@@ -277,14 +280,17 @@ class TableAnalysis:
     @cached_property
     def format1_percent_checks(self) -> tuple[TotalCheck, ...]:
         """Format 1: a percent column's published total against the sum of its rounded rows."""
-        out = []
+        out: list[TotalCheck] = []
+        if not self._format1:
+            return ()
         for i, column in enumerate(self.columns):
             published = self.published_total(i)
             if not column.is_percent or column.ratio or column.share_of or published is None:
                 continue
             rows = self.table.top_rows
             summed = rows.total(i)
-            if summed is not None and not within_rounding(published, summed, len(rows)):
+            places = column.decimals
+            if summed is not None and not within_rounding(published, summed, len(rows), places):
                 out.append(TotalCheck(i, column, TotalKind.SUM, published, summed))
         return tuple(out)
 
@@ -298,8 +304,8 @@ class TableAnalysis:
                 zip(self.table.rows.column(j), self.values(derived), strict=True)
             ):
                 if isinstance(value, Decimal) and fraction is not None:
-                    published = _as_written(value, self.columns[j].decimals)
-                    yield RatioCheck(j, r, published, fraction * HUNDRED)
+                    places = self.columns[j].decimals
+                    yield RatioCheck(j, r, value, fraction * HUNDRED, places)
 
     @cached_property
     def failed_ratio_checks(self) -> tuple[RatioCheck, ...]:
@@ -317,7 +323,7 @@ class TableAnalysis:
         """Averages the dataset declares (format 1: amount per count, when that is its one pair)."""
         if self.table.averages:
             return self.table.averages
-        if not self._implied_average:
+        if not self._format1:
             return ()
         counts = [c for c in self.columns if c.type is ColumnType.COUNT]
         amounts = [c for c in self.columns if c.type is ColumnType.AMOUNT]
@@ -345,11 +351,20 @@ class TableAnalysis:
                 if add:
                     out.append(Derived(Definition(DerivedKind.SHARE, self.columns[i].key), i))
         for avg in self.averages:
-            num, den = self.index(avg.numerator), self.index(avg.denominator)
-            if num is None or den is None:
+            numerator, denominator = self.index(avg.numerator), self.index(avg.denominator)
+            if numerator is None or denominator is None:
                 continue
             definition = Definition(DerivedKind.AVERAGE, avg.numerator, avg.denominator)
-            out.append(Derived(definition, num, den, avg.label or None, avg.label_en, avg.decimals))
+            out.append(
+                Derived(
+                    definition,
+                    numerator,
+                    denominator,
+                    avg.label or None,
+                    avg.label_en,
+                    avg.decimals,
+                )
+            )
         primary = self.primary
         if self.ranks_categories and primary is not None:
             key = self.columns[primary].key
@@ -404,7 +419,8 @@ class TableAnalysis:
                     running += value
                 yield running / total if total else None
         elif kind is DerivedKind.RANK:
-            yield from self._ranks(derived.source)
+            for rank in self._ranks(derived.source):
+                yield None if rank is None else Decimal(rank)
         elif kind in (DerivedKind.AVERAGE, DerivedKind.RATIO):
             if derived.other is None:  # share_of: the column's own total
                 total = self.base_total(derived.source)
@@ -464,7 +480,11 @@ class TableAnalysis:
         rest_total = None
         if rest and self.additive[index]:
             column = list(self.table.rows.column(index))
-            rest_total = sum((column[r] for r in rest), Decimal(0))  # type: ignore[misc]
+            rest_total = Decimal(0)
+            for r in rest:
+                value = column[r]
+                if isinstance(value, Decimal):
+                    rest_total += value
         return TopN(index, tuple(shown), len(rest), rest_total)
 
     def rest_values(self, top: TopN) -> tuple[Decimal | None, ...]:
@@ -513,9 +533,7 @@ class TableAnalysis:
                 if not measures:
                     continue
                 keys = {columns[i].key for i in measures}
-                secondary = tuple(
-                    i for i in percents if columns[i].ratio and columns[i].ratio[0] in keys
-                )
+                secondary = tuple(i for i in percents if _numerator(columns[i]) in keys)
                 out.append(ChartPlan(ChartKind.COLUMNS, measures, secondary))
             drawn = {i for plan in out for i in plan.secondary}
             rest = tuple(i for i in percents if i not in drawn)
@@ -549,14 +567,6 @@ class TableAnalysis:
         return tuple(out[:2]) if len(out) > 2 else tuple(out)
 
 
-# A stored cell back at the places it was published with: Rows keeps a percent column with
-# extra places (9.7 comes back as 9.70000), which would make its rounding margin too narrow.
-def _as_written(value: Decimal, decimals: int) -> Decimal:
-    step = Decimal(1).scaleb(-decimals)
-    shown = value.quantize(step) if value.as_tuple().exponent < -decimals else value  # type: ignore[operator]
-    return shown if shown == value else value.normalize()
-
-
 @dataclass
 class Analysis:
     """The derived figures of a whole dataset: its tables and its stated key figures."""
@@ -565,8 +575,8 @@ class Analysis:
     tables: dict[str, TableAnalysis] = field(init=False)
 
     def __post_init__(self) -> None:
-        implied = self.dataset.format == 1
-        self.tables = {t.id: TableAnalysis(t, implied) for _, t in self.dataset.tables}
+        format1 = self.dataset.format == 1
+        self.tables = {t.id: TableAnalysis(t, format1) for _, t in self.dataset.tables}
 
     def table(self, table: Table | str) -> TableAnalysis:
         """The analysis of ``table`` (or of the table with that id)."""
@@ -588,8 +598,9 @@ class Analysis:
             computed = self.cell(check.cell)
         elif check.kind is CheckKind.SUM:
             parts = [self._operand(p, by_id) for p in check.figures]
-            if parts and all(p is not None for p in parts):
-                computed = sum(parts, Decimal(0))  # type: ignore[arg-type]
+            present = [p for p in parts if p is not None]
+            if parts and len(present) == len(parts):
+                computed = sum(present, Decimal(0))
         elif check.kind is CheckKind.RATIO and len(check.figures) == 2:
             num, den = (self._operand(p, by_id) for p in check.figures)
             if num is not None and den:
@@ -632,6 +643,11 @@ class Analysis:
     @property
     def contradicted_figures(self) -> tuple[FigureResult, ...]:
         return tuple(f for f in self.figures if f.contradicted)
+
+
+# The measure a percentage's ratio divides (its numerator), if it declares one.
+def _numerator(column: Column) -> str | None:
+    return column.ratio[0] if column.ratio else column.share_of
 
 
 def analyse(dataset: Dataset) -> Analysis:

@@ -205,13 +205,10 @@ def _axis_title(ctx: Context, column: Any) -> str:
 def _cumulative(
     ws: Any, row: int, first: int, total_cell: str, running: Decimal, total: Decimal, fmt: Any
 ) -> None:
-    ws.write_formula(
-        row,
-        2,
-        f"=SUM({ref(first, 1, True)}:{ref(row, 1)})/{total_cell}",
-        fmt,
-        float(running / total) if total else 0.0,
-    )
+    formula = f"SUM({ref(first, 1, True)}:{ref(row, 1)})/{total_cell}"
+    if not total:  # a column of zeros: 0, as cached, rather than #DIV/0!
+        formula = f"IF({total_cell}=0,0,{formula})"
+    ws.write_formula(row, 2, f"={formula}", fmt, float(running / total) if total else 0.0)
 
 
 def write_charts(
