@@ -487,23 +487,6 @@ class TableAnalysis:
                     rest_total += value
         return TopN(index, tuple(shown), len(rest), rest_total)
 
-    def rest_values(self, top: TopN) -> tuple[Decimal | None, ...]:
-        """Per measure, the sum of the top-level rows ``top`` leaves out (additive only)."""
-        shown = set(top.rows)
-        rows = self.table.rows
-        out: list[Decimal | None] = []
-        for i, add in enumerate(self.additive):
-            if not add or not top.rest_count:
-                out.append(None)
-                continue
-            total, present = Decimal(0), False
-            for r, (value, level) in enumerate(zip(rows.column(i), rows.levels(), strict=True)):
-                if r not in shown and not level and isinstance(value, Decimal):
-                    total += value
-                    present = True
-            out.append(total if present else None)
-        return tuple(out)
-
     def value_of(self, derived: Derived, values: tuple[Decimal | None, ...]) -> Decimal | None:
         """A share or an average for a row of measure ``values`` (such as the rest of a top N)."""
         value = values[derived.source]

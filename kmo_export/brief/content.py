@@ -219,7 +219,7 @@ class Composer:
             top = ta.top(index, n)
             body = layout.body(top.rows)
             if top.rest_count:
-                body.append(layout.rest(top.rows, top.rest_count, ta.rest_values(top)))
+                body.append(layout.rest(top))
             title = self.words.get(
                 "brief.top_caption",
                 caption=self.caption(table),
@@ -249,7 +249,7 @@ class Composer:
                     top = ta.top(index, ANNEX_SHOWN)
                     body = layout.body(top.rows)
                     if top.rest_count:
-                        body.append(layout.rest(top.rows, top.rest_count, ta.rest_values(top)))
+                        body.append(layout.rest(top))
                     note = self.words.get(
                         "brief.shortened",
                         rows=rows,

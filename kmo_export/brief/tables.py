@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .. import formatting as fmt
-from ..analysis import Derived, DerivedKind, TableAnalysis, TotalKind
+from ..analysis import Derived, DerivedKind, TableAnalysis, TopN, TotalKind
 from ..model import NotAvailable, Row, Table, TotalSource
 from .wording import Words, count_noun, dutch_singular, lower_first
 from .wordml import Cell
@@ -232,10 +232,18 @@ class TableLayout:
             row.label, indent=row.level, language=None if self.words.lang == "nl" else "nl-BE"
         )
 
-    def rest(self, top_rows: Sequence[int], rest_count: int, values: tuple) -> list[Cell]:
-        """The row of everything a top N leaves out: sums of additive measures only."""
-        label = Cell(self.words.get("brief.other", count=fmt.number(rest_count, self.words.lang)))
-        derived = [self.analysis.value_of(d, values) for d in self.derived_shown()]
+    def rest(self, top: TopN) -> list[Cell]:
+        """The row of everything a top N leaves out: the measure it ranks (what the chart's
+        'other' bar and the workbook show) and its share; the other columns stay empty."""
+        label = Cell(
+            self.words.get("brief.other", count=fmt.number(top.rest_count, self.words.lang))
+        )
+        values: list[Decimal | None] = [None] * len(self.columns)
+        values[top.index] = top.rest_total
+        derived = [
+            self.analysis.value_of(d, tuple(values)) if d.kind is DerivedKind.SHARE else None
+            for d in self.derived_shown()
+        ]
         return self.row(label, values, derived)
 
     def total(self) -> list[Cell] | None:
