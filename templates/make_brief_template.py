@@ -7,6 +7,7 @@ margins, header, footer): the brief only needs the styles listed in ``STYLES`` b
 
 The template holds no content: the body is replaced by the brief. It sets
 * A4 portrait, 2.5 cm margins, a header line and a footer with "page X / Y" fields;
+* the house colours of templates/theme.toml (headings, the table rules);
 * the document language nl-BE in the style defaults (the brief switches it for --lang en);
 * Title, Subtitle, Heading 1-3, List Bullet, Caption (built-in, restyled) and the house
   styles Question, Table Text, Table Number, Table Note, Source and the table style Brief Table.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -27,9 +29,13 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
 OUT = Path(__file__).resolve().parent / "brief.docx"
+#: The house colours, from the theme every output shares (templates/theme.toml).
+THEME = tomllib.loads((Path(__file__).resolve().parent / "theme.toml").read_text("utf-8"))
 FONT = "Arial"
 INK = RGBColor(0x1D, 0x1D, 0x1B)
-ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
+ACCENT = RGBColor.from_string(THEME["colours"]["title"].lstrip("#"))
+RULE = THEME["brief"]["rule"].lstrip("#")
+GRIDLINES = THEME["brief"]["gridlines"].lstrip("#")
 GREY = RGBColor(0x59, 0x59, 0x59)
 FIXED = dt.datetime(2020, 1, 1)
 HEADER_TEXT = "Vlaamse Regering"
@@ -193,9 +199,9 @@ def _styles(document: docx.document.Document) -> None:
     table.element.append(
         parse_xml(
             f"<w:tblPr {nsdecls('w')}>"
-            '<w:tblBorders><w:top w:val="single" w:sz="8" w:space="0" w:color="1F3A5F"/>'
-            '<w:bottom w:val="single" w:sz="8" w:space="0" w:color="1F3A5F"/>'
-            '<w:insideH w:val="single" w:sz="4" w:space="0" w:color="D9D9D9"/></w:tblBorders>'
+            f'<w:tblBorders><w:top w:val="single" w:sz="8" w:space="0" w:color="{RULE}"/>'
+            f'<w:bottom w:val="single" w:sz="8" w:space="0" w:color="{RULE}"/>'
+            f'<w:insideH w:val="single" w:sz="4" w:space="0" w:color="{GRIDLINES}"/></w:tblBorders>'
             '<w:tblCellMar><w:top w:w="30" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
             '<w:bottom w:w="30" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
             "</w:tblPr>"
