@@ -19,6 +19,7 @@ outputs show.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -461,9 +462,19 @@ class TableAnalysis:
             yield rank.get(r)
 
     def ranked(self, index: int) -> list[int]:
-        """Row indexes of the top-level rows with a number, largest first (stable on ties)."""
+        """Row indexes of the top-level rows with a number, largest first (stable on ties).
+
+        Computed once per measure (a table may hold a million rows); do not change the list.
+        """
         if not self.ranks_categories:
             raise ValueError("periods and ordered classes are never ranked")
+        cache: dict[int, list[int]] = self.__dict__.setdefault("_ranked", {})
+        if index not in cache:
+            cache[index] = self._rank(index)
+        return cache[index]
+
+    # Sort the top-level rows of one measure by size (ties in published order).
+    def _rank(self, index: int) -> list[int]:
         rows = self.table.rows
         present = [
             (value, r)
@@ -475,17 +486,52 @@ class TableAnalysis:
 
     def top(self, index: int, n: int) -> TopN:
         """The ``n`` largest rows of measure ``index`` and what the others add up to."""
-        order = self.ranked(index)
-        shown, rest = order[:n], order[n:]
+        cache: dict[tuple[int, int], TopN] = self.__dict__.setdefault("_top", {})
+        if (index, n) not in cache:
+            cache[(index, n)] = self._top_n(index, n)
+        return cache[(index, n)]
+
+    # The top N of one measure, and the sum of the rest where the measure adds up.
+    def _top_n(self, index: int, n: int) -> TopN:
+        shown, count = self._leaders(index, n)
+        rest = count - len(shown)
         rest_total = None
-        if rest and self.additive[index]:
-            column = list(self.table.rows.column(index))
-            rest_total = Decimal(0)
-            for r in rest:
-                value = column[r]
-                if isinstance(value, Decimal):
-                    rest_total += value
-        return TopN(index, tuple(shown), len(rest), rest_total)
+        total = self.sums[index]
+        if rest and self.additive[index] and total is not None:
+            # The sum of the rest: the column's sum less the rows shown (exact, and no pass
+            # over a million rows for each N).
+            rows = self.table.rows
+            rest_total = total - sum((rows[r].values[index] for r in shown), Decimal(0))  # type: ignore[misc]
+        return TopN(index, tuple(shown), rest, rest_total)
+
+    # The n largest top-level rows (ties in published order) and how many rows hold a number.
+    # A full ranking is kept only where one was made; else one streaming pass with a heap of
+    # at least 100 rows serves every smaller N (a table may hold a million rows).
+    def _leaders(self, index: int, n: int) -> tuple[list[int], int]:
+        if not self.ranks_categories:
+            raise ValueError("periods and ordered classes are never ranked")
+        ranked = self.__dict__.get("_ranked", {}).get(index)
+        if ranked is not None:
+            return ranked[:n], len(ranked)
+        cache: dict[int, tuple[int, list[int], int]] = self.__dict__.setdefault("_leaders_kept", {})
+        kept = cache.get(index)
+        if kept is None or kept[0] < n:
+            rows = self.table.rows
+            count = 0
+
+            def present() -> Iterator[tuple[Decimal, int]]:
+                nonlocal count
+                cells = zip(rows.column(index), rows.levels(), strict=True)
+                for r, (value, level) in enumerate(cells):
+                    if isinstance(value, Decimal) and not level:
+                        count += 1
+                        yield value, -r
+
+            size = max(n, 100)
+            best = heapq.nlargest(size, present())
+            kept = (size, [-r for _, r in best], count)
+            cache[index] = kept
+        return kept[1][:n], kept[2]
 
     def value_of(self, derived: Derived, values: tuple[Decimal | None, ...]) -> Decimal | None:
         """A share or an average for a row of measure ``values`` (such as the rest of a top N)."""

@@ -212,7 +212,7 @@ def add_chart(
     """Add a chart and its workbook to the package; return the inline drawing (a w:r)."""
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part, XmlPart
-    from docx.oxml.parser import parse_xml
+    from docx.oxml.parser import OxmlElement, parse_xml
 
     package: OpcPackage = part.package
     workbook, chart_xml = chart_workbook(spec, created, language_tag)
@@ -233,10 +233,8 @@ def add_chart(
         lang.set("val", language_tag)
     for run_properties in element.iter(f"{_A}defRPr", f"{_A}rPr", f"{_A}endParaRPr"):
         run_properties.set("lang", language_tag)  # XlsxWriter tags chart text en-US
-    external = parse_xml(
-        f'<c:externalData xmlns:c="{_C[1:-1]}" xmlns:r="{_R[1:-1]}" r:id="{rid_data}">'
-        '<c:autoUpdate val="0"/></c:externalData>'
-    )
+    external = OxmlElement("c:externalData", attrs={f"{_R}id": rid_data})
+    external.append(OxmlElement("c:autoUpdate", attrs={"val": "0"}))
     # c:externalData comes after c:txPr and before c:printSettings/c:userShapes/c:extLst.
     for tag in ("printSettings", "userShapes", "extLst"):
         follower = element.find(f"{_C}{tag}")

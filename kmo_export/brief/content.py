@@ -21,7 +21,7 @@ from ..model import Answer, ColumnType, Part, Report, Table, Usage
 from . import wordml
 from .charts import ChartSpec, Series, add_chart
 from .keymessage import KeyMessage, money, size_label, use_decimals
-from .tables import TableLayout, caption_words
+from .tables import CellFacts, TableLayout, caption_words, cell_facts
 from .wording import Words, count_noun, currency, lower_first, without_unit
 from .wordml import Cell, Page, paragraph, run
 
@@ -68,6 +68,7 @@ class Composer:
         self.sect_pr = body.sectPr
         self.page: Page = wordml.page_of(self.sect_pr) if self.sect_pr is not None else wordml.A4
         self.numbers = self._number_tables()
+        self._facts: dict[str, CellFacts] = {}
 
     # -- the document ------------------------------------------------------------------
 
@@ -95,7 +96,9 @@ class Composer:
 
     def key_message(self) -> None:
         """The key message: true sentences only (see :mod:`.keymessage`)."""
-        message = KeyMessage(self.dataset, self.analysis, self.words, self.table_name)
+        message = KeyMessage(
+            self.dataset, self.analysis, self.words, self.table_name, self.cell_facts
+        )
         bullets = message.sentences()
         if not bullets:
             return
@@ -191,6 +194,12 @@ class Composer:
                 out[table.id] = table.number or (numbered.group(2) if numbered else str(n))
         return out
 
+    def cell_facts(self, table: Table) -> CellFacts:
+        """Blank and not-available cells of ``table`` (found once per table)."""
+        if table.id not in self._facts:
+            self._facts[table.id] = cell_facts(table)
+        return self._facts[table.id]
+
     def table_name(self, table: Table) -> str:
         """How a sentence names a table: ``tabel 2a``."""
         return self.words.get("brief.table_name", number=self.numbers.get(table.id, "?"))
@@ -209,7 +218,7 @@ class Composer:
         """A table under its answer: the largest rows and the rest if it is long, then the
         chart the analysis plans for it."""
         ta = self.analysis.table(table)
-        layout = TableLayout(table, ta, self.words)
+        layout = TableLayout(table, ta, self.words, self.cell_facts(table))
         index = ta.primary
         n = self.report.top_n
         long = ta.ranks_categories and index is not None and len(table.top_rows) > n
@@ -239,7 +248,7 @@ class Composer:
         self.heading(1, self.words.get("brief.annex"))
         for number, table in enumerate(self.annex, 1):
             ta = self.analysis.table(table)
-            layout = TableLayout(table, ta, self.words)
+            layout = TableLayout(table, ta, self.words, self.cell_facts(table))
             note = None
             if len(table.rows) > ANNEX_LIMIT:
                 index = ta.primary
@@ -318,13 +327,8 @@ class Composer:
 
     def section_break(self, page: Page) -> None:
         """End the current section (laid out as ``page``): what follows starts a new page."""
-        xml = self.sect_pr.xml if self.sect_pr is not None else ""
-        if not xml:
-            xml = "<w:sectPr></w:sectPr>"
-        xml = re.sub(r"^<w:sectPr\b[^>]*>", "<w:sectPr>", xml.strip())
-        self.out.append(
-            paragraph(self.template.style("Normal"), "", section=wordml.section(xml, page))
-        )
+        template = self.sect_pr.xml if self.sect_pr is not None else None
+        self.out.append(wordml.section_break(self.template.style("Normal"), template, page))
 
     # -- format 1: use of the maximum per company size ------------------------------------
 
@@ -403,8 +407,12 @@ class Composer:
         for plan in ta.charts(self.report.top_n):
             if plan.kind is ChartKind.PARETO:
                 continue
-            values = [v for i in plan.measures for v in ta.table.rows.column(i)]
-            if sum(isinstance(v, Decimal) for v in values) >= 2:
+            if plan.top is not None:
+                enough = len(plan.top.rows) + (plan.top.rest_total is not None) >= 2
+            else:
+                values = (v for i in plan.measures for v in ta.table.rows.column(i))
+                enough = sum(isinstance(v, Decimal) for v in values) >= 2
+            if enough:
                 out.append(plan)
         return out[:1] if ta.ranks_categories else out[:2]
 
@@ -617,7 +625,7 @@ class Composer:
             derived.kind
             for _, table in d.tables
             for derived in TableLayout(
-                table, self.analysis.table(table), self.words
+                table, self.analysis.table(table), self.words, self.cell_facts(table)
             ).derived_shown()
         }
         derived = []

@@ -24,7 +24,7 @@ from ..model import (
     KeyFigures,
     Table,
 )
-from .tables import withheld
+from .tables import CellFacts
 from .wording import Words, lower_first
 
 #: Sentences of information at most (inconsistencies come on top: they are never left out).
@@ -40,7 +40,9 @@ class KeyMessage:
         analysis: Analysis,
         words: Words,
         table_name: Callable[[Table], str],
+        facts: Callable[[Table], CellFacts],
     ) -> None:
+        self.facts = facts  # blank and withheld cells of a table
         self.dataset = dataset
         self.analysis = analysis
         self.words = words
@@ -220,7 +222,7 @@ class KeyMessage:
         failed = {c.index for c in ta.failed_total_checks}
         # A sum the source does not publish is stated only over complete columns: a blank or
         # withheld cell may hide a figure.
-        incomplete = withheld(table)
+        incomplete = self.facts(table).withheld
         items = []
         for wanted in (ColumnType.COUNT, ColumnType.AMOUNT):  # the first count, the first amount
             for i, column in enumerate(ta.columns):
@@ -246,7 +248,7 @@ class KeyMessage:
         index = ta.primary
         if not ta.ranks_categories or index is None or len(table.top_rows) < 4:
             return None
-        if index in withheld(table):
+        if index in self.facts(table).withheld:
             return None  # shares of a total that hides a withheld figure
         share = next(
             (d for d in ta.derived if d.kind is DerivedKind.SHARE and d.source == index), None

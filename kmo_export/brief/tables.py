@@ -39,8 +39,11 @@ class Shown:
 class TableLayout:
     """Lays out one table of the dataset with its analysis."""
 
-    def __init__(self, table: Table, analysis: TableAnalysis, words: Words) -> None:
+    def __init__(
+        self, table: Table, analysis: TableAnalysis, words: Words, facts: CellFacts | None = None
+    ) -> None:
         self.table = table
+        self.facts = facts or cell_facts(table)
         self.analysis = analysis
         self.words = words
         self.columns = table.value_columns
@@ -48,7 +51,7 @@ class TableLayout:
         self.marker_notes: list[str] = []
         # Measures with a cell the source withholds ("x", "n.v.t."): a sum of the others would
         # read as the total, so the brief shows none (only a published one).
-        self.withheld = withheld(table)
+        self.withheld = self.facts.withheld
         self._columns = self._plan()
         self._check_markers()
 
@@ -340,15 +343,7 @@ class TableLayout:
         own += self.average_notes()
         if table.has_hierarchy:
             own.append(words.get("brief.detail_rows"))
-        symbols = sorted(
-            {
-                str(v)
-                for i in range(len(self.columns))
-                for v in table.rows.column(i)
-                if isinstance(v, NotAvailable)
-            }
-            | {str(v) for v in (table.reported_total or ()) if isinstance(v, NotAvailable)}
-        )
+        symbols = self.facts.symbols
         explained = [n for n in table.notes if any(n.startswith(f"{s}:") for s in symbols)]
         if symbols and len(explained) < len(symbols):
             own.append(
@@ -359,7 +354,7 @@ class TableLayout:
                     ),
                 )
             )
-        if table.has_empty_cells:
+        if self.facts.blank:
             own.append(words.get("brief.empty_cells"))
         return own, list(table.notes)
 
@@ -372,17 +367,36 @@ class TableLayout:
         return self.numeric > WIDE_COLUMNS or least_width(header, rows, total) > text_width
 
 
-def withheld(table: Table) -> frozenset[int]:
-    """Measures with a blank or not-available cell among the top-level rows: a sum of the
-    other cells would read as the total, so the brief states none the source does not give."""
-    if not table.rows.has_not_available and not table.has_empty_cells:
-        return frozenset()
-    out = set()
+@dataclass(frozen=True)
+class CellFacts:
+    """What the cells of a table hold beyond numbers, found in one pass over them."""
+
+    withheld: frozenset[int]  # measures with a blank or not-available top-level cell
+    blank: bool  # a blank cell anywhere (detail rows too)
+    symbols: tuple[str, ...]  # the not-available marks, as the source writes them
+
+
+def cell_facts(table: Table) -> CellFacts:
+    """Blank and not-available cells of ``table`` (one pass: a table may hold a million rows).
+
+    A measure with such a cell among the top-level rows is *withheld*: a sum of the other
+    cells would read as the total, so the brief states none the source does not give.
+    """
+    withheld: set[int] = set()
+    blank = False
+    symbols = {str(v) for v in (table.reported_total or ()) if isinstance(v, NotAvailable)}
+    rows = table.rows
     for i in range(len(table.value_columns)):
-        cells = zip(table.rows.column(i), table.rows.levels(), strict=True)
-        if any(not isinstance(v, Decimal) and not level for v, level in cells):
-            out.add(i)
-    return frozenset(out)
+        for value, level in zip(rows.column(i), rows.levels(), strict=True):
+            if isinstance(value, Decimal):
+                continue
+            if value is None:
+                blank = True
+            else:
+                symbols.add(str(value))
+            if not level:
+                withheld.add(i)
+    return CellFacts(frozenset(withheld), blank, tuple(sorted(symbols)))
 
 
 def caption_words(table: Table, words: Words) -> str:

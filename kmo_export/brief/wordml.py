@@ -134,13 +134,16 @@ def page_of(sect_pr: object) -> Page:
     return Page(size.w.twips, size.h.twips, left, right)
 
 
-def section(template_sect_pr: str, page: Page) -> str:
-    """A w:sectPr like the template's (headers, footers, margins) with ``page``'s size.
+def section_break(style: str, template_sect_pr: str | None, page: Page) -> str:
+    """An empty paragraph of style id ``style`` that ends a section laid out as ``page``.
 
-    ``template_sect_pr`` is the template's own w:sectPr as XML text; a section break starts
-    the next section on a new page.
+    The section keeps the template's own w:sectPr (``template_sect_pr``, its XML text:
+    headers, footers, margins) with ``page``'s size and orientation; the next section starts
+    on a new page.
     """
-    body = re.sub(r"<w:pgSz\b[^>]*/>", "", template_sect_pr)
+    body = (template_sect_pr or "<w:sectPr></w:sectPr>").strip()
+    body = re.sub(r"^<w:sectPr\b[^>]*>", "<w:sectPr>", body)  # namespaces: the body's own
+    body = re.sub(r"<w:pgSz\b[^>]*/>", "", body)
     body = re.sub(r"<w:type\b[^>]*/>", "", body)
     orient = ' w:orient="landscape"' if page.landscape else ""
     size = f'<w:pgSz w:w="{page.width}" w:h="{page.height}"{orient}/>'
@@ -148,7 +151,7 @@ def section(template_sect_pr: str, page: Page) -> str:
     at = body.find("<w:pgMar")
     if at < 0:
         at = body.rfind("</w:sectPr>")
-    return body[:at] + '<w:type w:val="nextPage"/>' + size + body[at:]
+    return paragraph(style, "", section=body[:at] + '<w:type w:val="nextPage"/>' + size + body[at:])
 
 
 @dataclass(frozen=True)
