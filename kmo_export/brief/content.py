@@ -523,7 +523,7 @@ class Composer:
             )
         title = words.get(
             "brief.chart_caption",
-            column=lower_first(what) if not words.dutch else what[:1].upper() + what[1:],
+            column=what[:1].upper() + what[1:],
             label=words.column(table.label_column),
         )
         if groups:

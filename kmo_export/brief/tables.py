@@ -275,8 +275,10 @@ class TableLayout:
             label = table.total_label or words.get("brief.total_prose")
         else:
             label = table.total_label or words.get("brief.total")
+        # The dataset's own label is Dutch text in a brief in another language.
+        foreign = reported is not None and table.total_label and words.lang != "nl"
         derived = [analysis.total_value(d) for d in self.derived_shown()]
-        cells = self.row(Cell(label), values, derived)
+        cells = self.row(Cell(label, language="nl-BE" if foreign else None), values, derived)
         for i, marker in self.markers.items():
             position = 1 + next(k for k, s in enumerate(self._columns) if s.index == i)
             cells[position] = Cell(cells[position].text, True, marker)
