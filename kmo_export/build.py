@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import limits
 from .errors import KmoExportError, OutputError, Problem
 from .loader import read_dataset
 from .model import Report
@@ -72,7 +73,7 @@ def _name_problem(stem: str) -> str | None:
         return "starts with a dot"
     if stem.endswith((" ", ".")):
         return "ends with a space or a dot"
-    return None
+    return limits.output_stem_problem(stem)
 
 
 def build(dataset_path: Path, options: BuildOptions) -> BuildResult:

@@ -46,6 +46,8 @@ DATASET_SUFFIXES = (".yaml", ".yml")
 MAX_DIGITS = 15
 MAX_TEXT = 32_767
 MAX_ROWS = 1_048_576 - 2
+#: The deepest level of a detail row (see kmo_export.limits).
+MAX_LEVEL = 9
 TOTAL_LABELS = ("eindtotaal", "totaal", "total", "grand total", "algemeen totaal")
 # Characters an XML 1.0 document cannot hold (tab, LF and CR are fine).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -147,7 +149,13 @@ class _Reader:
         return tuple(p for p in out if p is not None)
 
     def integer(
-        self, mapping: Any, key: str, path: str, minimum: int = 0, required: bool = True
+        self,
+        mapping: Any,
+        key: str,
+        path: str,
+        minimum: int = 0,
+        required: bool = True,
+        maximum: int | None = None,
     ) -> int | None:
         value = self.get(mapping, key, path, required)
         if value is MISSING:
@@ -161,6 +169,9 @@ class _Reader:
             return None
         if number < minimum:
             self.problem(where, f"must be at least {minimum}, not {number}")
+            return None
+        if maximum is not None and number > maximum:
+            self.problem(where, f"must be at most {maximum}, not {number}")
             return None
         return int(number)
 
@@ -665,7 +676,7 @@ def _inline_rows(
         r.unknown(raw, allowed, where)
         label = r.check_text(raw.get(label_key, ""), f"{where}.{label_key}")
         values = tuple(_cell(r, raw.get(c.key), c, f"{where}.{c.key}", line) for c in columns[1:])
-        level = r.integer(raw, "level", where, required=False) or 0
+        level = r.integer(raw, "level", where, required=False, maximum=MAX_LEVEL) or 0
         if label is not None:
             out.append(Row(label, values, level, line))
     return out
