@@ -11,7 +11,9 @@ MAX_MESSAGE = 600
 MAX_PART = 240
 # What a terminal could act on or that hides text: C0 and C1 controls, DEL, Unicode line and
 # paragraph separators, bidirectional overrides and isolates, zero-width characters.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def printable(text: str, limit: int = MAX_MESSAGE) -> str:

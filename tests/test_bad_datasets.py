@@ -162,7 +162,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
     ),
     "xlsx-not-a-workbook.yaml": (
         "tables/not-a-workbook.xlsx",
-        ("is not a readable .xlsx workbook",),
+        ("the table file is not a readable workbook",),
     ),
     "xlsx-missing-sheet.yaml": (
         None,
