@@ -35,6 +35,7 @@ from .model import (
     Usage,
     column_scale,
 )
+from .yaml_lines import parse_yaml, written_text
 
 FORMAT_VERSION = 1
 #: Dataset file suffixes that ``build`` and ``check`` pick up in a directory.
@@ -54,6 +55,7 @@ _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # Reading files within bounds lives in kmo_export.reading; these names are the loader's own.
 read_text = reading.read_text
+_parse_yaml = parse_yaml
 _Formula = reading.Formula
 
 
@@ -136,6 +138,7 @@ class _Reader:
         return self.check_text(value, f"{path}.{key}" if path else key)
 
     def check_text(self, value: Any, where: str) -> str | None:
+        value = written_text(value)  # 0x10 stays "0x10" where a text is expected
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
@@ -317,65 +320,6 @@ def _kind(value: Any) -> str:
 def _quote(value: Any) -> str:
     text = str(value)
     return repr(text if len(text) <= 40 else text[:37] + "...")
-
-
-# -- YAML -> plain values, with the line of every field ------------------------------------
-
-
-def _parse_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
-    import yaml
-
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        root = yaml.compose(text, Loader=loader_class)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise DatasetError.single(file, f"invalid YAML: {what}", line=line) from None
-    lines: dict[str, int] = {}
-    problems: list[Problem] = []
-
-    def convert(node: Any, path: str) -> Any:
-        if path:
-            lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            out: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                key = str(key_node.value)
-                where = f"{path}.{key}" if path else key
-                if key in out:
-                    problems.append(
-                        Problem(file, "appears twice", where, key_node.start_mark.line + 1)
-                    )
-                out[key] = convert(value_node, where)
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [convert(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
-        tag, value = node.tag, node.value
-        if tag.endswith(":null"):
-            return None
-        if tag.endswith(":bool"):
-            return value.lower() in ("true", "yes", "on", "y")
-        if tag.endswith(":int"):
-            try:
-                return Decimal(int(value.replace("_", ""), 0))
-            except ValueError:
-                return value
-        if tag.endswith(":float"):
-            lowered = value.lower().lstrip("+-")
-            if lowered in (".nan", ".inf"):
-                return value  # reported as "must be a finite number"
-            try:
-                return Decimal(value.replace("_", ""))
-            except InvalidOperation:
-                return value
-        return value  # str, timestamp (parsed where a date is expected)
-
-    data = convert(root, "") if root is not None else None
-    if problems:
-        raise DatasetError(problems)
-    return data, lines
 
 
 def load(path: str | Path) -> Dataset:
