@@ -268,12 +268,12 @@ def csv_records(
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 
 
-def check_package(path: Path, limit: Limit, what: str) -> None:
+def check_package(path: Path, limit: Limit, unreadable: str) -> None:
     """Refuse a ZIP package (.xlsx, .docx) that is too big, unpacks to too much, or whose XML
-    declares a DTD or an entity; the message names the file as ``what`` ("the table file")."""
+    declares a DTD or an entity, with ``unreadable`` ("the table file is not a readable
+    workbook") and the reason."""
     info = regular_file(path, limit.kind)
     _check_size(path, info.st_size, limit)
-    unreadable = f"{what} is not a readable {'workbook' if what.startswith('the table') else 'Word document'}"
     try:
         with zipfile.ZipFile(path) as package:
             members = package.infolist()
@@ -296,9 +296,9 @@ def check_package(path: Path, limit: Limit, what: str) -> None:
     except DatasetError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise _error(path, f"{unreadable} (not a valid ZIP package)") from None
+        raise _error(path, f"{unreadable}: not a zip package") from None
     except Exception:  # zlib errors, NotImplementedError (a compression we cannot read)
-        raise _error(path, f"{unreadable} (a damaged ZIP package)") from None
+        raise _error(path, f"{unreadable}: a damaged zip package") from None
 
 
 # Whether an XML stream holds "<!DOCTYPE" or "<!ENTITY", read in chunks (never all at once).
@@ -337,7 +337,7 @@ def xlsx_grid(file: Path, sheet: str | None) -> tuple[list[tuple[int, list[Any]]
     DatasetError naming the file when it is not a readable workbook (damaged, not a ZIP, too
     big, an entity declared) or the sheet does not exist; KeyError-free, parser-object-free.
     """
-    check_package(file, TABLE, "the table file")
+    check_package(file, TABLE, "the table file is not a readable workbook")
     grid, title = _sheet_rows(file, sheet, data_only=True)
     if any(c is None for _, cells in grid for c in cells):
         # An empty cached value may hide a formula never calculated (a file written by a program).
