@@ -108,6 +108,10 @@ class TemplateError(KmoExportError):
     """The Word template cannot be used (missing file, not a .docx, styles missing)."""
 
 
+class StyleError(KmoExportError):
+    """The workbook style file given with --style cannot be used."""
+
+
 class OutputError(KmoExportError):
     """An output cannot be written (folder not writable, disk full, name clash, ...)."""
 

@@ -2,21 +2,71 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ..model import Column, ColumnType
 from ..resources import templates_dir
 
 STYLE_FILE = "workbook-style.toml"
+#: A style file of the user's (``build --style FILE``): its values replace the bundled ones.
+STYLE_ENV = "KMO_EXPORT_STYLE"
+
+
+def load_style() -> dict[str, Any]:
+    """The style: the bundled file, with the one named by KMO_EXPORT_STYLE laid over it.
+
+    Raise StyleError naming the file for one that cannot be read, is no TOML, or holds a key
+    the bundled style does not know or a value of another kind. Each file is read once.
+    """
+    return _style(os.environ.get(STYLE_ENV) or None)
 
 
 @cache
-def load_style() -> dict[str, Any]:
-    """The parsed style file (read once per process)."""
+def _style(path: str | None) -> dict[str, Any]:
+    # The bundled style, with the user's file at ``path`` laid over it.
     with (templates_dir() / STYLE_FILE).open("rb") as handle:
-        return tomllib.load(handle)
+        style = tomllib.load(handle)
+    if path is None:
+        return style
+    from ..errors import DatasetError, StyleError
+    from ..reading import Limit, read_text
+
+    try:
+        text = read_text(Path(path), Limit("a style file", 1, "KMO_EXPORT_MAX_STYLE_MB"))
+        mine = tomllib.loads(text)
+    except DatasetError as exc:
+        raise StyleError(f"the style file {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise StyleError(f"{path}: the style file is not valid TOML: {exc}") from None
+    problem = _overlay(style, mine, "")
+    if problem:
+        raise StyleError(f"{path}: {problem} (see the bundled templates/{STYLE_FILE})")
+    return style
+
+
+# Lay ``mine`` over ``base`` in place; what is wrong with it, or None.
+def _overlay(base: dict[str, Any], mine: dict[str, Any], path: str) -> str | None:
+    for key, value in mine.items():
+        where = f"{path}.{key}" if path else key
+        if key not in base:
+            return f"unknown key {where!r}"
+        if isinstance(base[key], dict):
+            if not isinstance(value, dict):
+                return f"{where!r} must be a table ([{where}])"
+            problem = _overlay(base[key], value, where)
+            if problem:
+                return problem
+        elif type(value) is not type(base[key]) and not (
+            isinstance(value, int | float) and isinstance(base[key], int | float)
+        ):
+            return f"{where!r} must be a {type(base[key]).__name__}, like the bundled value"
+        else:
+            base[key] = value
+    return None
 
 
 def style_for(language: str) -> dict[str, Any]:
