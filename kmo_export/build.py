@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import limits
-from .errors import KmoExportError, OutputError, Problem
+from .errors import KmoExportError, OutputError, Problem, printable_name
 from .loader import read_dataset
 from .model import Report
 from .output import WrittenFile, atomic_write
@@ -52,7 +52,8 @@ def output_paths(dataset: Path, options: BuildOptions) -> dict[str, Path]:
     problem = _name_problem(stem)
     if problem:
         raise OutputError(
-            f"{dataset}: the file name gives no usable output name (it {problem}); rename the file"
+            f"{printable_name(str(dataset))}: the file name gives no usable output name "
+            f"(it {problem}); rename the file"
         )
     return {fmt: options.output_dir / f"{stem}.{fmt}" for fmt in options.formats}
 

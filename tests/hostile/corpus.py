@@ -11,8 +11,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from ..test_hostile import valid_dataset
-
 Change = Callable[[dict[str, Any]], None]
 
 
