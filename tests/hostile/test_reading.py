@@ -292,3 +292,43 @@ def test_csv_line_numbers_ignore_unicode_line_breaks_in_cells(tmp_path):
     result = CliRunner().invoke(main, ["check", str(file_table_dataset(tmp_path, "t.csv"))])
     assert result.exit_code == 1
     assert "(line 3): must be a number" in result.stderr, result.stderr
+
+
+def pdf_bomb(path: Path) -> Path:
+    """A one-page PDF whose content stream unpacks from 200 KB to 200 MiB."""
+    import zlib
+
+    content = b"BT /F1 12 Tf 72 720 Td (Hallo) Tj ET\n" + b" " * (200 << 20)
+    data = zlib.compress(content, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_a_pdf_decompression_bomb_is_refused(tmp_path):
+    bomb = pdf_bomb(tmp_path / "bomb.pdf")
+    assert bomb.stat().st_size < 1 << 20
+    result = kmo("import", str(bomb), "-o", str(tmp_path / "bomb.yaml"))
+    assert result.returncode == 1
+    assert "not a readable PDF (a stream unpacks to more than pypdf's limit)" in result.stderr
+    assert "internal error" not in result.stderr
+    assert not (tmp_path / "bomb.yaml").exists()
