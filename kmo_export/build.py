@@ -12,7 +12,7 @@ from . import limits
 from .errors import KmoExportError, OutputError, Problem, printable_name
 from .loader import read_dataset
 from .model import Report
-from .output import WrittenFile, atomic_write
+from .output import WrittenFile, atomic_write, together
 from .validate import validate
 
 if TYPE_CHECKING:
@@ -91,16 +91,17 @@ def build(dataset_path: Path, options: BuildOptions) -> BuildResult:
         template = load_template(
             options.template
         )  # a bad template fails before anything is written
-    if "xlsx" in paths:
-        from .workbook import render_xlsx
+    with together():  # the workbook and the brief replace the earlier ones together, or neither
+        if "xlsx" in paths:
+            from .workbook import render_xlsx
 
-        result.outputs.append(atomic_write(paths["xlsx"], lambda tmp: render_xlsx(report, tmp)))
-    if "docx" in paths:
-        from .brief import render_docx
+            result.outputs.append(atomic_write(paths["xlsx"], lambda tmp: render_xlsx(report, tmp)))
+        if "docx" in paths:
+            from .brief import render_docx
 
-        result.outputs.append(
-            atomic_write(paths["docx"], lambda tmp: render_docx(report, tmp, template))
-        )
+            result.outputs.append(
+                atomic_write(paths["docx"], lambda tmp: render_docx(report, tmp, template))
+            )
     if "pdf" in paths:
         result.outputs.append(_write_pdf(report, template, paths))
     return result

@@ -155,3 +155,25 @@ def test_an_output_folder_too_long_fails_cleanly(tmp_path):
     assert result.exit_code == 1
     assert_clean(result.output)
     assert "File name too long" in result.stderr
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("a bug in the brief"), OSError(28, "No space")])
+def test_a_build_failing_in_the_brief_keeps_the_earlier_workbook(tmp_path, monkeypatch, failure):
+    import kmo_export.brief as brief
+
+    data = valid_dataset()
+    dataset = write(tmp_path / "keep.yaml", data)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", str(dataset), "-o", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    data["subject"] = "Een ander onderwerp"  # a new workbook would differ
+    write(dataset, data)
+
+    def broken(report, path, template=None):
+        path.write_bytes(b"half a brief")
+        raise failure
+
+    monkeypatch.setattr(brief, "render_docx", broken)
+    result = CliRunner().invoke(main, ["build", str(dataset), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no .part file either
