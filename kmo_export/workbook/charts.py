@@ -406,6 +406,8 @@ def write_charts(
     step = style["rows_per_chart"]
     breaks = []
     for k, (chart, alt) in enumerate(charts):
+        if literal.row:  # names in the hidden column: shown only if hidden cells are read
+            chart.show_hidden_data()
         row = 2 + k * step
         if k:
             breaks.append(row - 1)
