@@ -355,6 +355,7 @@ class Table:
     total_source: TotalSource = TotalSource.TABLE
     total_sentence: str | None = None  # the sentence of a total stated in the prose
     line: int | None = None  # where the table starts in the dataset file
+    total_lines: tuple[int | None, ...] = ()  # per numeric column: where its total value stands
 
     def __post_init__(self) -> None:
         if not isinstance(self.rows, Rows):
@@ -538,7 +539,7 @@ class Answer:
     parts: tuple[Part, ...] = ()
 
     def __post_init__(self) -> None:
-        if not self.content:
+        if not self.content and not self.parts:
             object.__setattr__(self, "content", (*self.paragraphs, *self.tables))
         else:
             texts = tuple(b for b in self.content if isinstance(b, str))

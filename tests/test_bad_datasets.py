@@ -33,7 +33,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "top-level-is-text.yaml": (None, ("line 1", "must be a YAML mapping of fields")),
     "duplicate-key.yaml": (None, ("subject (line 10)", "appears twice")),
     "unknown-field.yaml": (None, ("subjekt (line 9)", "unknown field")),
-    "unsupported-format-version.yaml": (None, ("format (line 2)", "unsupported format '2'")),
+    "unsupported-format-version.yaml": (None, ("format (line 2)", "unsupported format '3'")),
     "missing-subject.yaml": (None, ("subject", "is missing")),
     "missing-questions.yaml": (None, ("questions", "is missing")),
     "missing-table-columns.yaml": (None, ("answers[2].tables[0].columns", "is missing")),
