@@ -310,13 +310,15 @@ def _size(n: int) -> str:
 )
 @click.argument("datasets", nargs=-1, required=True, metavar="DATASET|DIR|GLOB...")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
-def check(datasets: tuple[str, ...], quiet: bool) -> None:
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def check(datasets: tuple[str, ...], quiet: bool, strict: bool) -> None:
     """Validate datasets without writing anything; list every problem of every dataset.
 
     Also reports datasets that 'build' could not write together (two with the same
     output name) or at all (a file name unusable as an output name). Exits 1 if
     there is any problem, including a reported total that differs from the sum of
-    its rows: use it as a pull-request gate.
+    its rows: use it as a pull-request gate. Key figures that the rest of the answer
+    contradicts are warnings ('Warning:' lines, exit 0; exit 1 with --strict).
 
     \b
     Examples:
@@ -331,6 +333,7 @@ def check(datasets: tuple[str, ...], quiet: bool) -> None:
     paths = _expand(datasets)
     options = BuildOptions()
     invalid: set[Path] = set()
+    warned = False
     for path in paths:
         problems: list[str] = []
         try:
@@ -338,7 +341,9 @@ def check(datasets: tuple[str, ...], quiet: bool) -> None:
         except KmoExportError as exc:
             problems += _lines(exc)
         try:
-            check_one(path)
+            for warning in check_one(path):
+                click.echo(f"Warning: {warning}", err=True)
+                warned = True
         except KmoExportError as exc:
             problems += _lines(exc)
         except (MemoryError, RecursionError) as exc:
@@ -359,8 +364,34 @@ def check(datasets: tuple[str, ...], quiet: bool) -> None:
             invalid.add(Path(line.split(": ", 1)[0]))
     if invalid or (not quiet and len(paths) > 1):
         click.echo(f"{len(paths) - len(invalid)} valid, {len(invalid)} invalid", err=bool(invalid))
-    if invalid:
+    if invalid or (strict and warned):
         sys.exit(1)
+
+
+@main.command(
+    context_settings=CONTEXT,
+    short_help="Write the format-2 equivalent of a format-1 dataset.",
+)
+@click.argument("dataset", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write. Default: the dataset's name with -format2.yaml, beside it.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def upgrade(dataset: Path, output: Path | None, force: bool) -> None:
+    """Write the format-2 equivalent of a format-1 dataset (see README, Dataset format 2).
+
+    \b
+    Example:
+      kmo-export upgrade data/kmo-portefeuille-2019.yaml -o new.yaml
+    """
+    from .upgrade import upgrade as upgrade_dataset
+
+    target = output or dataset.with_name(f"{dataset.stem}-format2.yaml")
+    written = upgrade_dataset(dataset, target, force=force)
+    click.echo(f"wrote {written.path}")
 
 
 @main.command(
