@@ -780,3 +780,26 @@ def test_figure_references_must_exist(tmp_path):
     ):
         assert any(fragment in m for m in messages), (fragment, messages)
     assert any(f"(line {line_of(path, 'id: c,')})" in m for m in messages)
+
+
+def test_readme_format_2_table_example_loads(tmp_path):
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Dataset format 2", 1)[1].split("### A table", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    body = (
+        "questions: [{number: 1, paragraphs: [Hoeveel?]}]\n"
+        "answers:\n  - number: 1\n    content:\n" + textwrap.indent(example, "      ")
+    )
+    path = tmp_path / "vraag.yaml"
+    path.write_text(HEAD + body, encoding="utf-8")
+    table = load(path).table("per_year")
+    assert table.kind is DimensionKind.PERIOD
+    assert [c.group for c in table.value_columns] == [
+        "Aantal ondernemingen",
+        "Aantal ondernemingen",
+        None,
+        None,
+    ]
+    assert table.rows[1].values[1] == NotAvailable("n.v.t.")
+    assert table.reported_total == (Decimal(120), Decimal(1225), Decimal("9.8"), None)
+    assert table.notes == ("Bron: Agentschap Innoveren & Ondernemen",)
