@@ -59,6 +59,8 @@ DATASET_SUFFIXES = (".yaml", ".yml")
 MAX_DIGITS = 15
 MAX_TEXT = 32_767
 MAX_ROWS = 1_048_576 - 2
+#: Word's limit for a document property (the brief's title is the subject).
+MAX_TITLE = 255
 TOTAL_LABELS = ("eindtotaal", "totaal", "total", "grand total", "algemeen totaal")
 # Characters an XML 1.0 document cannot hold (tab, LF and CR are fine).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -445,7 +447,7 @@ def read_dataset(path: str | Path) -> Dataset:
         date=r.date(data, "date", "") or dt.date(1970, 1, 1),
         asked_by=r.text(data, "asked_by", "") or "",
         addressed_to=person,
-        subject=r.text(data, "subject", "") or "",
+        subject=_subject(r, data),
         introduction=r.paragraphs(data, "introduction", "", required=False),
         questions=tuple(_questions(r, data)),
         answers=tuple(_answers(r, data, path)),
@@ -459,6 +461,18 @@ def read_dataset(path: str | Path) -> Dataset:
     if r.problems:
         raise DatasetError(r.problems)
     return dataset
+
+
+def _subject(r: _Reader, data: dict[str, Any]) -> str:
+    # The subject titles the brief: Word's document title holds at most 255 characters.
+    subject = r.text(data, "subject", "") or ""
+    if len(subject) > MAX_TITLE:
+        r.problem(
+            "subject",
+            f"is {len(subject):,} characters long; it titles the brief, and a Word document "
+            f"title holds at most {MAX_TITLE}",
+        )
+    return subject
 
 
 TOP_LEVEL = {
@@ -724,7 +738,7 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
         if v2:
             r.unknown(total_raw, {"label", "values", "stated", "sentence"}, where)
             values_path = f"{where}.values"
-            values = r.get(total_raw, "values", where)
+            values = r.get(total_raw, "values", where, required=not has_file)
             if values is not MISSING and r.mapping(values, values_path) is None:
                 values = MISSING
             source, sentence = _total_source(r, total_raw, where)
@@ -742,6 +756,9 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
             total_line = r.line(values_path)
             if file_total is not None:
                 _same_totals(r, values_path, columns, reported, file_total)
+        elif file_total is not None:  # format 2: the label here, the values in the file
+            reported = file_total[1]
+            total_label = total_label or file_total[0]
     elif file_total is not None:
         total_label, reported = file_total
     if not rows and has_rows:
@@ -1304,7 +1321,7 @@ def _figure_check(r: _Reader, raw: dict[str, Any], path: str) -> FigureCheck | N
     kind = CheckKind(next(iter(check)))
     if kind is CheckKind.CELL:
         cell = _cell_ref(r, check["cell"], f"{where}.cell")
-        return FigureCheck(kind, cell=cell) if cell is not None else None
+        return FigureCheck(kind, cell=cell, line=r.line(where)) if cell is not None else None
     items = r.seq(check, kind.value, where)
     refs: list[str | CellRef] = []
     for k, item in enumerate(items):
@@ -1325,7 +1342,7 @@ def _figure_check(r: _Reader, raw: dict[str, Any], path: str) -> FigureCheck | N
         return None
     if len(refs) != len(items):
         return None
-    return FigureCheck(kind, figures=tuple(refs))
+    return FigureCheck(kind, figures=tuple(refs), line=r.line(where))
 
 
 def _cell_ref(r: _Reader, raw: Any, where: str) -> CellRef | None:

@@ -629,6 +629,7 @@ class FigureCheck:
     kind: CheckKind
     cell: CellRef | None = None
     figures: tuple[str | CellRef, ...] = ()  # SUM: figure ids; RATIO: (numerator, denominator)
+    line: int | None = None  # where the check stands in the dataset file
 
 
 @dataclass(frozen=True)

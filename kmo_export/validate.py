@@ -438,7 +438,7 @@ def _figure_references(dataset: Dataset, file: str) -> list[Problem]:
             else:
                 problem = None if ref in known else f"names no figure: {ref!r}"
             if problem is not None:
-                out.append(Problem(file, problem, where, figure.line))
+                out.append(Problem(file, problem, where, check.line or figure.line))
     return out
 
 

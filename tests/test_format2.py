@@ -803,3 +803,18 @@ def test_readme_format_2_table_example_loads(tmp_path):
     assert table.rows[1].values[1] == NotAvailable("n.v.t.")
     assert table.reported_total == (Decimal(120), Decimal(1225), Decimal("9.8"), None)
     assert table.notes == ("Bron: Agentschap Innoveren & Ondernemen",)
+
+
+def test_a_subject_too_long_for_the_briefs_title_is_refused_by_check(tmp_path):
+    # check and build agree: what check accepts, build writes (Word titles hold 255 characters)
+    path = write(
+        tmp_path,
+        "questions: [{number: 1, paragraphs: [Q]}]\nanswers: [{number: 1, content: [A]}]\n",
+    )
+    path.write_text(
+        path.read_text().replace("subject: Steun aan ondernemingen", "subject: " + "x" * 256)
+    )
+    (message,) = problems(path)
+    assert "subject (line 6): is 256 characters long" in message and "at most 255" in message
+    path.write_text(path.read_text().replace("x" * 256, "x" * 255))
+    assert len(load(path).subject) == 255
