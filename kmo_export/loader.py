@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -112,7 +112,7 @@ class _Reader:
         mapping: Any,
         allowed: set[str],
         path: str,
-        newer: set[str] = frozenset(),  # type: ignore[assignment]
+        newer: Collection[str] = (),  # fields of format 2: in format 1, say so
     ) -> None:
         if isinstance(mapping, dict):
             for key in mapping:
@@ -832,7 +832,7 @@ def _fraction_percent(r: _Reader, table: Table, path: str, field: str) -> None:
         value = first.values[i]
         if (
             computed is not None
-            and value is not None
+            and isinstance(value, Decimal)
             and computed > 1
             and value * 100 >= computed / 2
         ):

@@ -149,6 +149,8 @@ def _measure(raw: Any) -> Any:
     for key, value in raw.items():
         if key == "type":
             out["kind"] = value
+        elif key == "unit" and raw.get("type") == "percent":
+            continue  # format 2: a percentage has no unit (its header says %)
         elif key == "unit" and isinstance(value, str):
             unit, multiplier = _split_scale(value.strip())
             if unit:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from .checks import published_places, ratio_percent, within_rounding
 from .errors import DatasetError, InconsistentTotalsError, Problem
 from .model import (
+    Cell,
     CellRef,
     CheckKind,
     Column,
@@ -172,8 +173,9 @@ def _totals(table: Table, file: str, path: str) -> list[Problem]:
     return [
         Problem(
             file,
-            f"reported total {d.reported} of column {d.column.label!r} differs from the sum of "
-            f"the rows {d.computed} (difference {d.difference:+})",
+            f"reported total {_show(d.reported)} of column {d.column.label!r} differs from the "
+            f"sum of the rows {_show(d.computed)} (difference "
+            f"{'+' if d.difference > 0 else '-'}{_show(abs(d.difference))})",
             f"{path}.total.{d.column.key}",
             table.total_line,
         )
@@ -448,6 +450,7 @@ def _cell_value(dataset: Dataset, ref: CellRef) -> tuple[Decimal, int] | None:
     column = table.measure(ref.measure) if table is not None else None
     if table is None or column is None:
         return None
+    value: Cell
     if ref.row is None:
         value = total_of(table, ref.measure)
     else:

@@ -151,3 +151,29 @@ def test_a_bad_dataset_is_not_upgraded(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {path}: ")
     assert not (tmp_path / "bad-format2.yaml").exists()
+
+
+def test_percent_column_loses_its_unit_and_a_million_unit_becomes_a_multiplier(tmp_path):
+    path = tmp_path / "v1.yaml"
+    path.write_text(
+        "format: 1\nnumber: 1\ndate: 2020-01-01\nasked_by: X\naddressed_to: {name: Y}\n"
+        "subject: S\nquestions: [{number: 1, paragraphs: [Q]}]\n"
+        "answers:\n  - number: 1\n    tables:\n      - id: t\n        columns:\n"
+        "          - {key: k, label: Provincie}\n"
+        "          - {key: pct, label: Aandeel, type: percent, unit: '%'}\n"
+        "          - {key: m, label: Budget, type: amount, unit: EUR million}\n"
+        "        rows: [[Limburg, 40.5, 1.25], [Antwerpen, 59.5, 2.50]]\n"
+        "        total: {label: Totaal, pct: 100, m: 3.75}\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "v2.yaml"
+    upgrade(path, target)
+    text = target.read_text()
+    assert "{key: pct, label: Aandeel, kind: percent}" in text
+    assert "{key: m, label: Budget, kind: amount, unit: EUR, multiplier: million, decimals: 2}" in (
+        text
+    )
+    old, new = load(path), load(target)
+    assert figures(new) == figures(old)
+    budget = new.table("t").value_columns[1]
+    assert (budget.unit, budget.multiplier, budget.decimals) == ("EUR", 6, 2)
