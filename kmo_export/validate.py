@@ -291,8 +291,8 @@ def _reconcile(table: Table, file: str, path: str) -> list[Problem]:
                 out.append(
                     Problem(
                         file,
-                        f"reported total {_show(published)} of column {column.label!r} differs "
-                        f"from the sum of the rows {_show(computed)} "
+                        f"reported total {published:f} of column {column.label!r} differs "
+                        f"from the sum of the rows {_as_published(computed, column):f} "
                         f"(difference {'+' if published > computed else '-'}"
                         f"{_show(abs(published - computed))})",
                         where,
@@ -342,7 +342,7 @@ def _ratio_rows(table: Table, index: int, column: Column, file: str, path: str) 
         out.append(
             Problem(
                 file,
-                f"{column.label!r} is {_show(shown)}{unit} on row {row.label!r}, but "
+                f"{column.label!r} is {shown:f}{unit} on row {row.label!r}, but "
                 f"{_definition(table, column)} = {_show(parts[0])} / {_show(parts[1])} = "
                 f"{_show(round(computed, places + 2))}{unit}",
                 f"{path}.rows[{r}].{column.key}",
@@ -372,7 +372,7 @@ def _ratio_total(
     return [
         Problem(
             file,
-            f"total {_show(shown)}{unit} of {column.label!r} is not {definition} = "
+            f"total {shown:f}{unit} of {column.label!r} is not {definition} = "
             f"{_show(num)} / {_show(den)} = {_show(round(computed, places + 2))}{unit}",
             where,
             line,
@@ -529,7 +529,7 @@ def figure_warnings(dataset: Dataset) -> list[Problem]:
         out.append(
             Problem(
                 file,
-                f"figure {figure.id!r} ({figure.what}) is {_show(figure.value)}{sentence}, but "
+                f"figure {figure.id!r} ({figure.what}) is {figure.value:f}{sentence}, but "
                 f"{described} = {_show(round(computed, places + 2))}",
                 f"figures[{i}].value",
                 figure.line,

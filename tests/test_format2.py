@@ -487,7 +487,7 @@ def test_additive_totals_are_exact_other_totals_unchecked(tmp_path):
     with pytest.raises(InconsistentTotalsError) as caught:
         load(one_table(tmp_path, table))
     (message,) = caught.value.lines()
-    assert "reported total 30.31 of column 'Bedrag' differs from the sum of the rows 30.3 " in (
+    assert "reported total 30.31 of column 'Bedrag' differs from the sum of the rows 30.30 " in (
         message
     )
     assert "(difference +0.01)" in message

@@ -177,3 +177,14 @@ def test_percent_column_loses_its_unit_and_a_million_unit_becomes_a_multiplier(t
     assert figures(new) == figures(old)
     budget = new.table("t").value_columns[1]
     assert (budget.unit, budget.multiplier, budget.decimals) == ("EUR", 6, 2)
+
+
+def test_upgraded_bundled_dataset_builds_byte_identical_outputs(bundled_copy, tmp_path):
+    # same stem, other folder: the workbook and the brief of both formats are the same bytes
+    upgraded = tmp_path / "v2" / bundled_copy.name
+    upgrade(bundled_copy, upgraded)
+    shutil.copytree(bundled_copy.parent / "sources", upgraded.parent / "sources")
+    old = build(bundled_copy, BuildOptions(output_dir=tmp_path / "out1"))
+    new = build(upgraded, BuildOptions(output_dir=tmp_path / "out2"))
+    assert [f.sha256 for f in new.outputs] == [f.sha256 for f in old.outputs]
+    assert [f.path.suffix for f in new.outputs] == [".xlsx", ".docx"]
