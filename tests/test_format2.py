@@ -818,3 +818,31 @@ def test_a_subject_too_long_for_the_briefs_title_is_refused_by_check(tmp_path):
     assert "subject (line 6): is 256 characters long" in message and "at most 255" in message
     path.write_text(path.read_text().replace("x" * 256, "x" * 255))
     assert len(load(path).subject) == 255
+
+
+def test_table_file_rows_with_not_available_and_the_total_row_of_the_file(tmp_path):
+    (tmp_path / "per_year.csv").write_text(
+        "Jaar;# Limburg;# totaal;% Limburg\n2020;41;432;9,5\n2021;n.v.t.;400;n.v.t.\n"
+        "Totaal;41;832;4,9\n",
+        encoding="utf-8",
+    )
+    path = one_table(
+        tmp_path,
+        """\
+        id: per_year
+        dimension: {key: year, label: Jaar}
+        measures:
+          - {key: lim, label: "# Limburg", kind: count}
+          - {key: tot, label: "# totaal", kind: count}
+          - {key: pct, label: "% Limburg", kind: percent, ratio: [lim, tot]}
+        rows_file: per_year.csv
+        total: {label: Totaal Vlaanderen}
+        """,
+    )
+    table = load(path).table("per_year")
+    assert [r.values for r in table.rows] == [
+        (Decimal(41), Decimal(432), Decimal("9.5")),
+        (NotAvailable("n.v.t."), Decimal(400), NotAvailable("n.v.t.")),
+    ]
+    assert table.total_label == "Totaal Vlaanderen"
+    assert table.reported_total == (Decimal(41), Decimal(832), Decimal("4.9"))
