@@ -82,7 +82,7 @@ class _Reader:
         self.lines = lines
         self.problems: list[Problem] = []
         self.version = 1  # the dataset's format
-        self.missing: tuple[str, ...] = ()  # cell texts meaning 'not available' (format 2)
+        self.missing: frozenset[str] = frozenset()  # 'not available' cell texts, casefolded
 
     def problem(self, path: str, message: str, line: int | None = None) -> None:
         self.problems.append(Problem(self.file, message, path or None, line or self.line(path)))
@@ -705,9 +705,9 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
         if grouped:
             columns = tuple(replace(c, group=grouped.get(c.key)) for c in columns)
         averages = _derived(r, raw, path, columns)
-        r.missing = _missing_values(r, raw, path)
+        r.missing = frozenset(m.casefold() for m in _missing_values(r, raw, path))
     else:
-        r.missing = ()
+        r.missing = frozenset()
     has_rows, has_file = "rows" in raw, "rows_file" in raw
     total_raw = r.get(raw, "total", path, required=False)
     if has_rows == has_file:
@@ -1194,7 +1194,7 @@ def _cell(r: _Reader, value: Any, column: Column, where: str, line: int | None) 
         return None
     if isinstance(value, str) and r.missing:
         symbol = value.strip()
-        if symbol.casefold() in (m.casefold() for m in r.missing):
+        if symbol.casefold() in r.missing:
             return NotAvailable(symbol)
     number = r.number(value, where, line)
     if number is None:
