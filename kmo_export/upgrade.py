@@ -78,6 +78,7 @@ def upgrade(path: Path, target: Path, force: bool = False) -> WrittenFile:
     text = upgrade_text(path, target)
 
     def render(tmp: Path) -> None:
+        # write the text, then make sure it loads before it replaces anything
         tmp.write_text(text, encoding="utf-8", newline="\n")
         try:
             read_dataset(tmp)
@@ -116,6 +117,7 @@ def _answer(raw: Any, path: str, comments: _Comments, source: Path, target: Path
 
 
 def _table(raw: Any, source: Path, target: Path) -> Any:
+    # columns -> dimension + measures; total -> total.values; rows_file relative to target
     if not isinstance(raw, dict):
         return raw
     out: dict[str, Any] = {}
@@ -171,6 +173,7 @@ class _Comments:
     """The comment lines of the original file, to be written above the same fields again."""
 
     def __init__(self, lines: list[str], where: dict[str, int]) -> None:
+        # the file's lines and the line of every field path
         self.lines = lines
         self.where = where
         self.attached: dict[tuple[int, str | None], list[str]] = {}
@@ -221,20 +224,24 @@ class _Writer:
     """A small block-style YAML writer: short scalar collections and table rows in flow style."""
 
     def __init__(self, comments: _Comments) -> None:
+        # the text is collected in parts and joined once
         self.comments = comments
         self.parts: list[str] = []
 
     def header(self, lines: list[str]) -> None:
+        # the file's own header comment, and a line saying it was upgraded
         for line in lines:
             self.parts.append(line + "\n")
         if lines:
             self.parts.append("# Upgraded to format 2 by kmo-export upgrade.\n")
 
     def comment(self, lines: list[str], depth: int) -> None:
+        # comment lines at the indentation of what they stand above
         for line in lines:
             self.parts.append(_INDENT * depth + line + "\n")
 
     def mapping(self, value: dict[str, Any], depth: int, top: bool = False) -> None:
+        # a block mapping; a blank line before the main sections at the top level
         for i, (key, item) in enumerate(value.items()):
             if top and key in _SECTIONS and i:
                 self.parts.append("\n")
@@ -260,6 +267,7 @@ class _Writer:
             self.sequence(item, depth + 1, rows=key == "rows")
 
     def sequence(self, items: list[Any], depth: int, rows: bool = False) -> None:
+        # a block sequence; table rows one a line in flow style
         pad = _INDENT * depth
         for item in items:
             if isinstance(item, dict):
@@ -281,6 +289,7 @@ class _Writer:
 
 
 def _is_scalar(value: Any) -> bool:
+    # what YAML writes as one scalar
     return value is None or isinstance(value, str | bool | Decimal | int)
 
 
@@ -302,6 +311,7 @@ def _flow(value: Any, force: bool = False) -> str | None:
 
 
 def _key(key: str) -> str:
+    # a mapping key, quoted unless it is a plain name
     return key if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) else json.dumps(key)
 
 

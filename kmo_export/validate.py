@@ -252,6 +252,7 @@ def _recomputed(column: Column, num: Decimal, den: Decimal) -> Decimal | None:
 
 
 def _has_not_available(table: Table, index: int) -> bool:
+    # True when a top-level cell of column ``index`` is 'not available'
     return any(isinstance(v, NotAvailable) for v in table.top_rows.column(index))
 
 
@@ -325,6 +326,7 @@ def _definition(table: Table, column: Column) -> str:
 
 
 def _ratio_rows(table: Table, index: int, column: Column, file: str, path: str) -> list[Problem]:
+    # each row's published ratio or share against its recomputation
     out = []
     unit = " %" if column.type is ColumnType.PERCENT else ""
     for r, row in enumerate(table.rows):
@@ -355,6 +357,7 @@ def _ratio_rows(table: Table, index: int, column: Column, file: str, path: str) 
 def _ratio_total(
     table: Table, column: Column, published: Decimal, file: str, where: str, line: int | None
 ) -> list[Problem]:
+    # a ratio's total row against the ratio of the totals; a share's against the whole
     unit = " %" if column.type is ColumnType.PERCENT else ""
     if column.ratio:
         num, den = (total_of(table, k) for k in column.ratio)
@@ -384,6 +387,7 @@ def _ratio_total(
 
 
 def _find_row(table: Table, label: str) -> Row | None:
+    # the row labelled ``label`` (case ignored), or None
     folded = label.casefold()
     return next((row for row in table.rows if row.label.casefold() == folded), None)
 
@@ -405,6 +409,7 @@ def _cell_problem(dataset: Dataset, ref: CellRef) -> str | None:
 
 
 def _figure_references(dataset: Dataset, file: str) -> list[Problem]:
+    # figure ids unique, answers existing, every table/row/measure/figure a check names existing
     out = []
     answered = {n for a in dataset.answers for n in a.numbers}
     ids: set[str] = set()
@@ -465,6 +470,7 @@ def _expected(dataset: Dataset, figure: Figure) -> tuple[Decimal, str] | None:
     figures = {f.id: f for f in dataset.figures}
 
     def base(ref: str | CellRef) -> Decimal | None:
+        # a figure's or cell's value in base units (multiplier applied)
         if isinstance(ref, CellRef):
             found = _cell_value(dataset, ref)
             return found[0].scaleb(found[1]) if found is not None else None
@@ -472,6 +478,7 @@ def _expected(dataset: Dataset, figure: Figure) -> tuple[Decimal, str] | None:
         return other.value.scaleb(other.multiplier) if other is not None else None
 
     def name(ref: str | CellRef) -> str:
+        # how a reference reads in a message
         if isinstance(ref, CellRef):
             return f"{ref.table}[{ref.row or 'total'}, {ref.measure}]"
         return ref
