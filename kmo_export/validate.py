@@ -49,7 +49,10 @@ def validate(dataset: Dataset, allow_inconsistent: bool = False) -> list[Problem
         table_ids.setdefault(table.id.casefold(), table.id)
         problems += _labels(table, file, path)
         if dataset.format >= 2:
-            inconsistent += _reconcile(table, file, path)
+            broken = _references(table, file, path)
+            problems += broken
+            if not broken:
+                inconsistent += _reconcile(table, file, path)
         else:
             inconsistent += _totals(table, file, path)
     problems += _key_figures(dataset, file)
@@ -268,6 +271,52 @@ def total_of(table: Table, key: str) -> Decimal | None:
         computed = table.computed_total(index)
         return computed if isinstance(computed, Decimal) else None
     return None
+
+
+def _references(table: Table, file: str, path: str) -> list[Problem]:
+    # Ratios, shares, groups and averages name measures of the same table; a measure is in at
+    # most one group. (The loader reports these with their lines; this guards a model built
+    # in code.)
+    keys = {c.key for c in table.value_columns}
+    out = []
+    for i, column in enumerate(table.value_columns):
+        for ref in (*(column.ratio or ()), column.share_of):
+            if ref is not None and (ref not in keys or ref == column.key):
+                out.append(
+                    Problem(
+                        file,
+                        f"{column.key!r} refers to {ref!r}, which is no other measure of this table",
+                        f"{path}.measures[{i}]",
+                        table.line,
+                    )
+                )
+    grouped: set[str] = set()
+    for g, group in enumerate(table.groups):
+        for key in group.keys:
+            if key not in keys or key in grouped:
+                out.append(
+                    Problem(
+                        file,
+                        f"group {group.label!r} names {key!r}, which is no measure of this table "
+                        "or is in another group",
+                        f"{path}.groups[{g}]",
+                        table.line,
+                    )
+                )
+            grouped.add(key)
+    for d, average in enumerate(table.averages):
+        for key in (average.numerator, average.denominator):
+            if key not in keys:
+                out.append(
+                    Problem(
+                        file,
+                        f"average {average.key!r} divides by or into {key!r}, which is no "
+                        "measure of this table",
+                        f"{path}.derived[{d}]",
+                        table.line,
+                    )
+                )
+    return out
 
 
 def _reconcile(table: Table, file: str, path: str) -> list[Problem]:

@@ -846,3 +846,17 @@ def test_table_file_rows_with_not_available_and_the_total_row_of_the_file(tmp_pa
     ]
     assert table.total_label == "Totaal Vlaanderen"
     assert table.reported_total == (Decimal(41), Decimal(832), Decimal("4.9"))
+
+
+def test_validate_guards_references_of_a_model_built_in_code(tmp_path):
+    from dataclasses import replace
+
+    dataset = load(one_table(tmp_path, FIGURES_TABLE))
+    table = dataset.table("per_year")
+    share = replace(table.value_columns[2], ratio=("approved", "nothing"))
+    broken = replace(table, columns=(*table.columns[:3], share, *table.columns[4:]))
+    answer = replace(dataset.answers[0], content=("Zie tabel.", broken))
+    with pytest.raises(DatasetError) as caught:
+        validate(replace(dataset, answers=(answer,)))
+    (message,) = caught.value.lines()
+    assert "measures[2]" in message and "'share' refers to 'nothing'" in message
