@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from .checks import ratio_percent
 from .errors import DatasetError, Problem
 from .model import (
     MULTIPLIERS,
@@ -847,8 +848,6 @@ def _fraction_percent(r: _Reader, table: Table, path: str, field: str) -> None:
 
 def _row_ratio(table: Table, column: Column, row: Row) -> Decimal | None:
     # The ratio a `ratio` or `share_of` percent stands for on one row, recomputed (in %).
-    from .checks import ratio_percent
-
     if any(table.measure(k) is None for k in (*(column.ratio or ()), column.share_of) if k):
         return None  # reported where the reference is
     if column.ratio:
