@@ -329,16 +329,20 @@ def _scalar(value: Any, flow: bool, key: str | None = None) -> str:
 
 
 def _plain_ok(text: str, flow: bool) -> bool:
-    # True when ``text`` written plain reads back as the same text.
+    # True when ``text`` written plain reads back as the same text, where it stands (in a
+    # flow collection or as a block value), with the loader the dataset is read with.
     import yaml
 
     if not text or text != text.strip() or "\n" in text or "\t" in text:
         return False
-    if flow and any(c in text for c in ",[]{}"):
+    if flow and any(c in text for c in ",[]{}:"):
         return False
     if text[0] in "!&*?|>'\"%@`#-:" or ": " in text or " #" in text or text.endswith(":"):
         return False
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.safe_load(text) == text
+        if flow:
+            return yaml.load(f"[{text}]", Loader=loader) == [text]
+        return yaml.load(f"k: {text}", Loader=loader) == {"k": text}
     except yaml.YAMLError:
         return False
