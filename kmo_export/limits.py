@@ -75,24 +75,26 @@ def check(dataset: Dataset) -> list[Problem]:
                 field,
                 f"year {day.year} is before {FIRST_YEAR}, where Excel's dates start (a typo?)",
             )
+    from .validate import table_paths  # the field paths of format 1 and format 2
+
     ids: dict[str, str] = {}
-    for a, answer in enumerate(dataset.answers):
-        for t, table in enumerate(answer.tables):
-            path = f"answers[{a}].tables[{t}]"
-            if len(table.id) > MAX_TABLE_ID:
-                problem(
-                    f"{path}.id",
-                    f"is {len(table.id)} characters long; a table id keeps at most {MAX_TABLE_ID} "
-                    "(it names the Excel table, and Excel allows 255 characters in a name)",
-                )
-            other = ids.setdefault(table.id.casefold(), table.id)
-            if other != table.id:
-                problem(
-                    f"{path}.id",
-                    f"table id {table.id!r} differs from {other!r} only in case; Excel's table "
-                    "and sheet names ignore case",
-                )
-            out.extend(_table_numbers(table, file, path))
+    for path, table in table_paths(dataset):
+        if len(table.id) > MAX_TABLE_ID:
+            problem(
+                f"{path}.id",
+                f"is {len(table.id)} characters long; a table id keeps at most {MAX_TABLE_ID} "
+                "(it names the Excel table, and Excel allows 255 characters in a name)",
+                table.line,
+            )
+        other = ids.setdefault(table.id.casefold(), table.id)
+        if other != table.id:
+            problem(
+                f"{path}.id",
+                f"table id {table.id!r} differs from {other!r} only in case; Excel's table "
+                "and sheet names ignore case",
+                table.line,
+            )
+        out.extend(_table_numbers(table, file, path))
     out.extend(_key_figure_numbers(dataset, file))
     epoch = source_date_epoch_problem()
     if epoch:
@@ -224,7 +226,7 @@ def _table_numbers(table: Table, file: str, path: str) -> list[Problem]:
         signed = column.type not in (ColumnType.COUNT, ColumnType.AMOUNT)
         if signed or hierarchy:  # else every value is at most the sum, checked below
             for r, value in enumerate(table.rows.column(j)):
-                if value is not None and abs(value) >= ceiling:
+                if isinstance(value, Decimal) and abs(value) >= ceiling:
                     out.append(
                         Problem(
                             file,
