@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -532,7 +532,11 @@ class TableAnalysis:
             # The sum of the rest: the column's sum less the rows shown (exact, and no pass
             # over a million rows for each N).
             rows = self.table.rows
-            rest_total = total - sum((rows[r].values[index] for r in shown), Decimal(0))  # type: ignore[misc]
+            rest_total = total
+            for r in shown:
+                value = rows[r].values[index]
+                if isinstance(value, Decimal):
+                    rest_total -= value
         return TopN(index, tuple(shown), rest, rest_total)
 
     # The n largest top-level rows (ties in published order) and how many rows hold a number.
@@ -564,7 +568,7 @@ class TableAnalysis:
             cache[index] = kept
         return kept[1][:n], kept[2]
 
-    def value_of(self, derived: Derived, values: tuple[Decimal | None, ...]) -> Decimal | None:
+    def value_of(self, derived: Derived, values: Sequence[object]) -> Decimal | None:
         """A share or an average for a row of measure ``values`` (such as the rest of a top N)."""
         value = values[derived.source]
         if not isinstance(value, Decimal):

@@ -14,12 +14,12 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .wordml import inline_chart
 
 if TYPE_CHECKING:
-    from docx.opc.package import OpcPackage
+    from docx.package import Package
     from docx.parts.document import DocumentPart
 
 CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
@@ -117,7 +117,7 @@ def chart_workbook(spec: ChartSpec, created: dt.datetime, language_tag: str) -> 
             else:
                 sheet.write_number(i, j, float(value), values_format)
         colour = colours.series[(j - 1) % len(colours.series)]
-        options: dict = {
+        options: dict[str, Any] = {
             "name": [SHEET, 0, j],
             "categories": [SHEET, 1, 0, n, 0],
             "values": [SHEET, 1, j, n, j],
@@ -155,7 +155,7 @@ def chart_workbook(spec: ChartSpec, created: dt.datetime, language_tag: str) -> 
         target.add_series(options)
     sheet.set_column(0, 0, min(60, max(12, *(len(c) for c in spec.categories))))
     sheet.set_column(1, len(spec.series), 16)
-    value_axis: dict = {
+    value_axis: dict[str, Any] = {
         "num_format": spec.locale_prefix + spec.value_format,
         "num_font": font,
         "major_gridlines": {"visible": True, "line": {"color": colours.gridlines}},
@@ -168,7 +168,7 @@ def chart_workbook(spec: ChartSpec, created: dt.datetime, language_tag: str) -> 
             sheet.write_string(0, len(spec.series) + 2, spec.value_title)
             value_axis["name"] = [SHEET, 0, len(spec.series) + 2]
         value_axis["name_font"] = {**font, "bold": False}
-    category_axis: dict = {"num_font": font, "major_tick_mark": "none"}
+    category_axis: dict[str, Any] = {"num_font": font, "major_tick_mark": "none"}
     if spec.kind == "bar":
         # Bar charts: y is the category axis. Reverse it so bars read top-down in the given
         # order, and let the value axis cross at the last category so it stays at the bottom.
@@ -179,7 +179,7 @@ def chart_workbook(spec: ChartSpec, created: dt.datetime, language_tag: str) -> 
         chart.set_y_axis(value_axis)
     if line is not None:
         secondary = [s for s in spec.series if s.secondary]
-        axis2: dict = {
+        axis2: dict[str, Any] = {
             "num_format": spec.locale_prefix + secondary[0].num_format,
             "num_font": font,
             "line": {"none": True},
@@ -218,7 +218,7 @@ def add_chart(
     from docx.opc.part import Part, XmlPart
     from docx.oxml.parser import OxmlElement, parse_xml
 
-    package: OpcPackage = part.package
+    package: Package = part.package
     workbook, chart_xml = chart_workbook(spec, created, language_tag)
     embedded = Part(
         package.next_partname("/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx"),
@@ -253,7 +253,7 @@ def add_chart(
 
 
 # Data labels show the value only: say so for every flag (a reader that misses one shows it).
-def _only_values(element) -> None:  # type: ignore[no-untyped-def]
+def _only_values(element: Any) -> None:
     from docx.oxml.parser import OxmlElement
 
     for labels in element.iter(f"{_C}dLbls"):

@@ -9,6 +9,7 @@ figure from :mod:`kmo_export.analysis`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .. import formatting as fmt
 from ..analysis import Analysis, ChartKind, ChartPlan, DerivedKind, TableAnalysis, analyse
-from ..model import Answer, ColumnType, Part, Report, Table, Usage
+from ..model import Answer, Column, ColumnType, Part, Report, Table, Usage
 from . import wordml
 from .charts import ChartSpec, Series, add_chart
 from .keymessage import KeyMessage, money, size_label, use_decimals
@@ -431,7 +432,7 @@ class Composer:
         top = plan.top or ta.top(index, self.report.top_n)
         rows = table.rows
         labels = [rows[r].label for r in top.rows]
-        values: list[Decimal | None] = [rows[r].values[index] for r in top.rows]  # type: ignore[misc]
+        values = [_number(rows[r].values[index]) for r in top.rows]
         highlight: tuple[int, ...] = ()
         if top.rest_total is not None:
             labels.append(words.get("brief.other", count=fmt.number(top.rest_count, self.lang)))
@@ -544,14 +545,16 @@ class Composer:
         )
         self.chart(spec, title, 7.5)
 
-    def group_name(self, table: Table, column) -> str:  # type: ignore[no-untyped-def]
+    def group_name(self, table: Table, column: Column) -> str:
         """The column group a measure belongs to, as a series name (OND, ONTW, ICON)."""
         for group in table.groups:
             if column.key in group.keys:
                 return group.label_en if self.lang != "nl" and group.label_en else group.label
         return self.words.column(column, start=True)
 
-    def series_values(self, column, values: Sequence[object]) -> tuple[list[Decimal | None], str]:  # type: ignore[no-untyped-def]
+    def series_values(
+        self, column: Column, values: Sequence[object]
+    ) -> tuple[list[Decimal | None], str]:
         """A column's values for a chart and their format: percentages as fractions."""
         decimals = self.words.decimals(column)
         if column.type is ColumnType.PERCENT:
@@ -560,14 +563,14 @@ class Composer:
         numbers = [v if isinstance(v, Decimal) else None for v in values]
         return numbers, _excel_format(decimals)
 
-    def axis_format(self, column) -> str:  # type: ignore[no-untyped-def]
+    def axis_format(self, column: Column) -> str:
         """The value axis's numbers: without cents; percentages as percentages."""
         if column.type is ColumnType.PERCENT:
             return "0%"
         _, multiplier = currency(column) if column.type is ColumnType.AMOUNT else ("", 0)
         return "#,##0.0" if multiplier and column.decimals else "#,##0"
 
-    def axis_title(self, column, several: bool = False) -> str:  # type: ignore[no-untyped-def]
+    def axis_title(self, column: Column, several: bool = False) -> str:
         """The value axis of a chart of ``column``: what it counts, or its unit; ``several``
         measures of one kind: "Aantal" or their unit."""
         words = self.words
@@ -644,16 +647,29 @@ class Composer:
 
     # -- helpers ----------------------------------------------------------------------
 
-    def date(self, value) -> str:  # type: ignore[no-untyped-def]
+    def date(self, value: dt.date) -> str:
+        """A date as the brief's language writes it."""
         return fmt.date(value, self.lang)
 
     def heading(self, level: int, text: str) -> None:
         """A real Heading n paragraph."""
         self.para(f"Heading {level}", run(text))
 
-    def para(self, style: str, content: str, **layout: object) -> None:
+    def para(
+        self,
+        style: str,
+        content: str,
+        *,
+        keep_next: bool = False,
+        before: int | None = None,
+        after: int | None = None,
+    ) -> None:
         """A paragraph of the required style ``style`` (layout: see :func:`wordml.paragraph`)."""
-        self.out.append(paragraph(self.template.style(style), content, **layout))  # type: ignore[arg-type]
+        self.out.append(
+            paragraph(
+                self.template.style(style), content, keep_next=keep_next, before=before, after=after
+            )
+        )
 
     def src(self, text: str) -> str:
         """A run of the dataset's own text (kept as written, marked Dutch)."""
@@ -661,6 +677,11 @@ class Composer:
 
 
 _NUMBERED = re.compile(r"^\s*(tabel|table)\s+(\S+?)[.:]", re.IGNORECASE)
+
+
+# A cell as a chart value: a number, else no value.
+def _number(value: object) -> Decimal | None:
+    return value if isinstance(value, Decimal) else None
 
 
 # The Excel number format with ``decimals`` decimals (Excel shows it in the reader's locale).
