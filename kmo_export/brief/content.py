@@ -2,7 +2,7 @@
 
 Heading block, key message (:mod:`.keymessage`), each question with its answer as published
 (text and tables interleaved, sub-questions a) b), the opening and closing text), the charts
-the analysis plans (:mod:`.charts`), an annex with long tables in full, a source line. Words
+the analysis plans (:mod:`.plots`, drawn by :mod:`.charts`), an annex with long tables in full, a source line. Words
 come from :mod:`.wording`, tables from :mod:`.tables`, XML from :mod:`.wordml`; every derived
 figure from :mod:`kmo_export.analysis`.
 """
@@ -13,17 +13,17 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .. import formatting as fmt
-from ..analysis import Analysis, ChartKind, ChartPlan, DerivedKind, TableAnalysis, analyse
-from ..model import Answer, Column, ColumnType, Part, Report, Table, Usage
+from ..analysis import Analysis, DerivedKind, analyse
+from ..model import Answer, Part, Report, Table, Usage
 from . import wordml
-from .charts import ChartSpec, Series, add_chart
+from .charts import add_chart
 from .keymessage import KeyMessage, money, size_label, use_decimals
+from .plots import Plot, Plots
 from .tables import CellFacts, TableLayout, caption_words, cell_facts
-from .wording import Words, count_noun, currency, lower_first, without_unit
+from .wording import Words
 from .wordml import Cell, Page, paragraph, run
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ class Composer:
         self.sect_pr = body.sectPr
         self.page: Page = wordml.page_of(self.sect_pr) if self.sect_pr is not None else wordml.A4
         self.numbers = self._number_tables()
+        self.plots = Plots(self.words, report.top_n)
         self._facts: dict[str, CellFacts] = {}
 
     # -- the document ------------------------------------------------------------------
@@ -239,8 +240,8 @@ class Composer:
             self.table_block(layout, body, title)
         else:
             self.table_block(layout, layout.body(), self.caption(table))
-        for plan in self.chart_plans(ta):
-            self.draw(table, ta, plan)
+        for plot in self.plots.table(table, ta):
+            self.chart(plot)
 
     def write_annex(self) -> None:
         """The long tables in full (very long ones shortened to their largest rows, noted)."""
@@ -370,225 +371,13 @@ class Composer:
                 )
             )
         self.write_table([header], header, rows, None, caption, notes, self.page.text_width)
-        items = [
-            f"{size_label(words, s.key, s.label)} {money(s.maximum, lang)} / "
-            f"{money(s.average_granted, lang)}"
-            for s in usage.sizes
-        ]
-        # One number format for every data label of the chart (10.000,00 beside 988,70).
-        same = _excel_format(max(max_dec, avg_dec))
-        spec = ChartSpec(
-            categories=[size_label(words, s.key, s.label) for s in usage.sizes],
-            series=[
-                Series(
-                    without_unit(words.get("brief.maximum")), [s.maximum for s in usage.sizes], same
-                ),
-                Series(
-                    without_unit(words.get("brief.average_granted")),
-                    [s.average_granted for s in usage.sizes],
-                    same,
-                ),
-            ],
-            value_title=words.get("brief.unit.EUR"),
-            category_title=words.get("brief.size"),
-            description=words.get("brief.usage_description", items="; ".join(items)),
-            name="",
-        )
-        self.chart(
-            spec, words.get("brief.usage_chart", year=usage.year), 2.2 + 1.3 * len(usage.sizes)
-        )
+        self.chart(self.plots.usage(usage))
 
     # -- charts ------------------------------------------------------------------------
 
-    def chart_plans(self, ta: TableAnalysis) -> list[ChartPlan]:
-        """The charts the brief draws for a table, from the analysis's plans (a Pareto only in
-        the workbook): categories one, the bars of the measure that ranks them; periods and
-        classes up to two (counts, amounts); each with at least two values to compare."""
-        out = []
-        for plan in ta.charts(self.report.top_n):
-            if plan.kind is ChartKind.PARETO:
-                continue
-            if plan.top is not None:
-                enough = len(plan.top.rows) + (plan.top.rest_total is not None) >= 2
-            else:
-                values = (v for i in plan.measures for v in ta.table.rows.column(i))
-                enough = sum(isinstance(v, Decimal) for v in values) >= 2
-            if enough:
-                out.append(plan)
-        return out[:1] if ta.ranks_categories else out[:2]
-
-    def draw(self, table: Table, ta: TableAnalysis, plan: ChartPlan) -> None:
-        """The chart ``plan`` of ``table``: bars by size, columns or lines in table order."""
-        if plan.kind is ChartKind.BARS:
-            self.bars(table, ta, plan)
-        else:
-            self.columns(table, ta, plan)
-
-    def bars(self, table: Table, ta: TableAnalysis, plan: ChartPlan) -> None:
-        """Horizontal bars, largest first, and one bar for the rest of an additive measure."""
-        words = self.words
-        index = plan.measures[0]
-        column = table.value_columns[index]
-        top = plan.top or ta.top(index, self.report.top_n)
-        rows = table.rows
-        labels = [rows[r].label for r in top.rows]
-        values = [_number(rows[r].values[index]) for r in top.rows]
-        highlight: tuple[int, ...] = ()
-        if top.rest_total is not None:
-            labels.append(words.get("brief.other", count=fmt.number(top.rest_count, self.lang)))
-            values.append(top.rest_total)
-            highlight = (len(labels) - 1,)
-        series = Series(words.column(column, start=True), *self.series_values(column, values))
-        shown = [(lab, v) for lab, v in zip(labels[: len(top.rows)], values, strict=False)]
-        key = "brief.chart_description_rest" if highlight else "brief.chart_description"
-        description = words.get(
-            key,
-            column=words.column(column),
-            label=words.column(table.label_column),
-            n=len(top.rows),
-            largest=f"{shown[0][0]} ({words.cell(shown[0][1], column)})",
-            smallest=f"{shown[-1][0]} ({words.cell(shown[-1][1], column)})",
-            rest=labels[-1],
-        )
-        title = words.get(
-            "brief.chart_caption",
-            column=words.column(column, start=True),
-            label=words.column(table.label_column),
-        )
-        if top.rest_count:
-            title = words.get("brief.top_chart", caption=title, n=len(top.rows))
-        spec = ChartSpec(
-            categories=labels,
-            series=[series],
-            category_title=table.label_column.text(self.lang),
-            value_title=self.axis_title(column),
-            value_format=self.axis_format(column),
-            description=description,
-            name="",
-            highlight=highlight,
-        )
-        self.chart(spec, title, max(4.0, 1.2 + 0.62 * len(labels)))
-
-    def columns(self, table: Table, ta: TableAnalysis, plan: ChartPlan) -> None:
-        """Columns (or a line) over the rows in table order: periods never sorted; column
-        groups as clustered columns; a percentage on a second axis as a line."""
-        words, rows = self.words, table.rows
-        columns = table.value_columns
-        labels = list(rows.labels())
-        measures = [columns[i] for i in plan.measures]
-        groups = plan.kind is ChartKind.GROUPS or (
-            plan.kind is ChartKind.LINE and bool(table.groups)
-        )
-        series = []
-        names = []
-        for i in plan.measures:
-            column = columns[i]
-            name = self.group_name(table, column) if groups else words.column(column, start=True)
-            names.append(name)
-            series.append(Series(name, *self.series_values(column, list(rows.column(i)))))
-        for i in plan.secondary:
-            column = columns[i]
-            series.append(
-                Series(
-                    words.column(column, start=True),
-                    *self.series_values(column, list(rows.column(i))),
-                    secondary=True,
-                )
-            )
-        first = measures[0]
-        kind = "line" if plan.kind is ChartKind.LINE else "column"
-        what = (
-            words.column(first)
-            if groups
-            else fmt.join([words.column(c) for c in measures], self.lang)
-        )
-        key = {
-            (True, "column"): "brief.groups_description",
-            (True, "line"): "brief.groups_line_description",
-            (False, "column"): "brief.columns_description",
-            (False, "line"): "brief.line_description",
-        }[(groups, kind)]
-        description = words.get(
-            key,
-            columns=what,
-            label=words.column(table.label_column),
-            first=labels[0],
-            last=labels[-1],
-            n=len(labels),
-            groups=fmt.join(names, self.lang),
-        )
-        if plan.secondary:
-            description += " " + words.get(
-                "brief.secondary_description",
-                columns=fmt.join([words.column(columns[i]) for i in plan.secondary], self.lang),
-            )
-        title = words.get(
-            "brief.chart_caption",
-            column=what[:1].upper() + what[1:],
-            label=words.column(table.label_column),
-        )
-        if groups:
-            title = words.get(
-                "brief.groups_caption", caption=title, groups=fmt.join(names, self.lang)
-            )
-        spec = ChartSpec(
-            categories=labels,
-            series=series,
-            category_title=table.label_column.text(self.lang),
-            value_title=self.axis_title(first, len({c.label for c in measures}) > 1),
-            value_format=self.axis_format(first),
-            secondary_title="%" if plan.secondary else "",
-            description=description,
-            name="",
-            kind=kind,
-            labels=len(series) == 1 and len(labels) <= 12,
-        )
-        self.chart(spec, title, 7.5)
-
-    def group_name(self, table: Table, column: Column) -> str:
-        """The column group a measure belongs to, as a series name (OND, ONTW, ICON)."""
-        for group in table.groups:
-            if column.key in group.keys:
-                return group.label_en if self.lang != "nl" and group.label_en else group.label
-        return self.words.column(column, start=True)
-
-    def series_values(
-        self, column: Column, values: Sequence[object]
-    ) -> tuple[list[Decimal | None], str]:
-        """A column's values for a chart and their format: percentages as fractions."""
-        decimals = self.words.decimals(column)
-        if column.type is ColumnType.PERCENT:
-            fractions = [v / 100 if isinstance(v, Decimal) else None for v in values]
-            return fractions, "0" + ("." + "0" * decimals if decimals else "") + "%"
-        numbers = [v if isinstance(v, Decimal) else None for v in values]
-        return numbers, _excel_format(decimals)
-
-    def axis_format(self, column: Column) -> str:
-        """The value axis's numbers: without cents; percentages as percentages."""
-        if column.type is ColumnType.PERCENT:
-            return "0%"
-        _, multiplier = currency(column) if column.type is ColumnType.AMOUNT else ("", 0)
-        return "#,##0.0" if multiplier and column.decimals else "#,##0"
-
-    def axis_title(self, column: Column, several: bool = False) -> str:
-        """The value axis of a chart of ``column``: what it counts, or its unit; ``several``
-        measures of one kind: "Aantal" or their unit."""
-        words = self.words
-        if column.type is ColumnType.COUNT and several:
-            return words.get("brief.axis_number")
-        if column.type is ColumnType.COUNT:
-            if not words.dutch:
-                return column.text(self.lang)
-            noun = count_noun(column.label)
-            if noun and noun != lower_first(column.label) and noun[0].isalpha():
-                return column.label  # "Aantal projecten" says it already
-            if noun and noun[0].isalpha():
-                return words.get("brief.axis_count", noun=noun)
-            return column.label
-        return words.unit(column) or column.text(self.lang)
-
-    def chart(self, spec: ChartSpec, caption: str, height_cm: float) -> None:
+    def chart(self, plot: Plot) -> None:
         """A native chart in its own paragraph, with a figure caption below."""
+        spec, caption, height_cm = plot.spec, plot.caption, plot.height_cm
         self.figure_number += 1
         named = replace(
             spec,
@@ -677,16 +466,6 @@ class Composer:
 
 
 _NUMBERED = re.compile(r"^\s*(tabel|table)\s+(\S+?)[.:]", re.IGNORECASE)
-
-
-# A cell as a chart value: a number, else no value.
-def _number(value: object) -> Decimal | None:
-    return value if isinstance(value, Decimal) else None
-
-
-# The Excel number format with ``decimals`` decimals (Excel shows it in the reader's locale).
-def _excel_format(decimals: int) -> str:
-    return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 __all__ = ["Composer"]
