@@ -201,7 +201,7 @@ class KeyMessage:
                 first, last = full[0], full[-1]
                 return words.get(
                     "brief.bullets.evolution",
-                    column=words.column(column, start=True),
+                    column=words.measure(column, start=True),
                     first=self.value(values[first], column),
                     last=self.value(values[last], column),
                     first_label=labels[first],

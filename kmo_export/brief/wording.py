@@ -130,13 +130,19 @@ class Words:
         or an English twin: ``translated``); else quoted as a name.
         """
         if self.dutch or translated:
-            return text if start else lower_first(text)
+            text = _PIVOT.sub("", text) or text  # an Excel pivot's "Som van Subsidie"
+            return text[:1].upper() + text[1:] if start else lower_first(text)
         return self.labels.get("brief.format.quote", text=text)
 
     def column(self, column: Column, start: bool = False) -> str:
         """A column's label inside a sentence (its English twin in English, where given)."""
         translated = self.lang != "nl" and bool(column.label_en)
         return self.label(column.text(self.lang), translated, start)
+
+    def measure(self, column: Column, start: bool = False) -> str:
+        """A column in a sentence with its group, where it has one: ``# Limburg, OND``."""
+        name = self.column(column, start)
+        return f"{name}, {column.group}" if column.group else name
 
     def foreign(self, column: Column) -> str | None:
         """The language tag of a column's label where it is not the brief's language."""
@@ -242,15 +248,18 @@ class Words:
         if column.type is ColumnType.COUNT:
             number = fmt.number(value, self.lang)
             noun = count_noun(column.label) if self.dutch else ""
-            if noun and noun[0].isalpha():
+            if noun and noun[0].isalpha() and not column.group:
                 return f"{number} {noun}"
-            return self.get("brief.words.named", value=number, name=self.column(column))
+            return self.get("brief.words.named", value=number, name=self.measure(column))
         if column.type is ColumnType.PERCENT:
-            return self.cell(value, column)
+            return self.get(
+                "brief.words.named", value=self.cell(value, column), name=self.measure(column)
+            )
         text = self.amount(value, column)
-        name = self.column(column)
+        name = self.measure(column)
         if self.dutch:
             name = lower_first(without_unit(column.label))
+            name = f"{name}, {column.group}" if column.group else name
         return self.get("brief.words.named", value=text, name=name)
 
     def signed(self, value: Decimal, column: Column) -> str:
