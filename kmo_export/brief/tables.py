@@ -78,6 +78,7 @@ class TableLayout:
 
     @property
     def averages(self) -> list[Derived]:
+        """The averages the analysis declares valid (the dataset's, or format 1's one)."""
         return [d for d in self.analysis.derived if d.kind is DerivedKind.AVERAGE]
 
     def _plan(self) -> list[Shown]:
@@ -231,6 +232,7 @@ class TableLayout:
         ]
 
     def _label(self, row: Row) -> Cell:
+        # A row's label, indented by its level, marked Dutch in a brief in another language.
         return Cell(
             row.label, indent=row.level, language=None if self.words.lang == "nl" else "nl-BE"
         )
