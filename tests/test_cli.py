@@ -219,7 +219,7 @@ def test_a_bug_is_one_error_line_not_a_traceback(tmp_path, monkeypatch):
 
     import kmo_export.importer
 
-    def broken_import(source, target):
+    def broken_import(*args):
         raise KeyError("x")
 
     monkeypatch.setattr(kmo_export.importer, "import_source", broken_import)

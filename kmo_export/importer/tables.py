@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..loader import TOTAL_LABELS
+from ..model import DimensionKind, infer_dimension
 from .numbers import EMPTY_MARKS, EURO, PERCENT, Number, parse_number
-from .text import Line, Source, is_break, join_lines
+from .text import Line, Source, join_lines
 
 _CAPTION = re.compile(
     r"^(tabel|table|overzicht|figuur|grafiek)\s+[\w.-]*\d[\w.-]*\b", re.IGNORECASE
@@ -29,7 +30,6 @@ _MILLION = re.compile(r"\b(miljoen|mio|mln)\b", re.IGNORECASE)
 _THOUSAND = re.compile(r"\b(duizend|k€|keur)\b", re.IGNORECASE)
 _PERCENT_WORDS = re.compile(r"(%|\bprocent\b|\bpercentage\b)", re.IGNORECASE)
 _MAX_COLUMNS = 8
-EMPTY = None  # an empty cell in a row's values
 
 
 @dataclass
@@ -132,11 +132,17 @@ class RawRow:
 
 @dataclass
 class ParsedColumn:
+    """A column as read: key, label as published, type, unit and what it is a ratio of."""
+
     key: str
     label: str
     type: str
     unit: str | None = None
     decimals: int = 0
+    multiplier: str | None = None  # "thousand" / "million": the values are in those units
+    ratio: tuple[str, str] | None = None  # a percent column equal to a / b per row
+    share_of: str | None = None  # a percent column equal to a / total of a per row
+    group: str | None = None  # the upper header over it (a two-level header)
 
 
 @dataclass
@@ -153,6 +159,11 @@ class ParsedTable:
     notes: list[str] = field(default_factory=list)
     first_line: int = 0
     last_line: int = 0
+    number: str | None = None  # the table's own number as published ("2a")
+    dimension: str = "category"  # category | period
+    total_source: str = "table"  # table | prose
+    total_sentence: str | None = None
+    named: bool = True  # False: the columns are named by the importer, not by a header
 
 
 @dataclass
@@ -173,8 +184,10 @@ class _Misfit(Exception):
 # -- where the tables stand --------------------------------------------------------------------
 
 
-def _prose(text: str) -> bool:
-    # A sentence rather than a table label or header.
+def _prose(text: str, strict: bool = False) -> bool:
+    # A sentence rather than a table label or header (strict: also mostly lower-case words).
+    if strict and sentence_like(text, ends=False, short=7):
+        return True
     if text.endswith(":"):
         return True
     if len(text) >= 40 and text[-1] in ".;!?":
@@ -182,8 +195,114 @@ def _prose(text: str) -> bool:
     return len(text) >= 60 and bool(re.search(r"[.;:] [A-Z]", text))
 
 
-def find_regions(source: Source, lines: list[Line], splits: list[Split]) -> list[Region]:
-    """The tables among ``lines`` (an answer's lines): each a run of lines ending in figures."""
+#: Words a sentence breaks off after, never a row label's last word ("bedroeg in 2022 47").
+_FUNCTION_WORDS = frozenset(
+    [
+        "van",
+        "in",
+        "op",
+        "tot",
+        "met",
+        "voor",
+        "aan",
+        "bij",
+        "naar",
+        "over",
+        "om",
+        "te",
+        "de",
+        "het",
+        "een",
+        "en",
+        "of",
+        "dan",
+        "is",
+        "was",
+        "werd",
+        "werden",
+        "bedroeg",
+        "bedraagt",
+        "bedroegen",
+        "zijn",
+        "waren",
+        "wordt",
+        "worden",
+        "hebben",
+        "heeft",
+        "had",
+        "ongeveer",
+        "circa",
+        "ca.",
+        "nog",
+        "maar",
+        "slechts",
+        "al",
+        "ruim",
+        "bijna",
+        "meer",
+        "minder",
+        "dat",
+        "die",
+        "waarvan",
+        "namelijk",
+        "telkens",
+        "respectievelijk",
+        "tussen",
+        "sinds",
+        "vanaf",
+        "na",
+        "door",
+        "tegenover",
+        "vergeleken",
+        "ten",
+        "opzichte",
+        "als",
+        "zo'n",
+        "zowat",
+    ]
+)
+_NUMBER_INSIDE = re.compile(r"\s[-€]?\d[\d.,]*(?:,\s|\s+[a-zà-ÿ])")
+
+
+_VERBS = frozenset(
+    "werd werden is zijn was waren bedroeg bedraagt bedroegen heeft hebben had hadden wordt "
+    "worden gaat ging gingen kreeg kregen ontving ontvingen zal zullen kan kunnen moet moeten "
+    "steeg daalde stijgt daalt telt telde bevat bevatte gaf geeft".split()
+)
+
+
+def sentence_like(text: str, ends: bool = True, short: int = 5) -> bool:
+    """Whether a line reads as running text: it ends in a function word ("in", "van", "bedroeg"),
+    holds a verb, has ``short`` words or more mostly in lower case, a sentence ends inside it,
+    or a figure stands inside it ("12, Gent")."""
+    tokens = text.split()
+    words = [w for w in tokens if any(ch.isalpha() for ch in w)]
+    if not words:
+        return False
+    if ends and len(tokens) >= 2 and tokens[-1].lower().strip(",;") in _FUNCTION_WORDS:
+        return True
+    if len(words) >= 2 and any(w.lower().strip(",;:") in _VERBS for w in words):
+        return True
+    lower = sum(1 for w in words if w[:1].islower())
+    if len(words) >= short and lower >= 0.6 * len(words):
+        return True
+    if len(words) >= 4 and re.search(r"[.;!?](?:\s|$)", text):
+        return True
+    return bool(_NUMBER_INSIDE.search(text))
+
+
+def find_regions(
+    source: Source,
+    lines: list[Line],
+    splits: list[Split],
+    guesses: list[tuple[int, str]] | None = None,
+) -> list[Region]:
+    """The tables among ``lines`` (an answer's lines): each a run of lines ending in figures.
+
+    Running text whose lines happen to end in a figure is never a table: a run is kept as text
+    when a line's label reads as a sentence or a figure is followed by the rest of its sentence
+    (a lower-case line that ends it); ``guesses`` gets a note naming the lines.
+    """
     regions: list[Region] = []
     i = 0
     while i < len(lines):
@@ -218,9 +337,42 @@ def find_regions(source: Source, lines: list[Line], splits: list[Split]) -> list
             continue
         region = _with_header(lines, splits, i, last + 1, regions[-1].end if regions else 0)
         if region is not None:
-            regions.append(region)
+            why = _running_text(lines, splits, region)
+            if why is not None:
+                if guesses is not None:
+                    guesses.append(
+                        (
+                            lines[i].no,
+                            f"lines {lines[i].no}-{lines[last].no} end in figures but {why}: "
+                            "kept as text, not as a table",
+                        )
+                    )
+            else:
+                regions.append(region)
         i = last + 1
     return regions
+
+
+# Why the lines of a region are running text rather than a table (None: a table).
+def _running_text(lines: list[Line], splits: list[Split], region: Region) -> str | None:
+    framed = bool(region.header) or region.caption is not None
+    for k in range(region.body, region.end):
+        s = splits[k]
+        if not s.cells or lines[k].blank:
+            continue
+        label = s.text
+        if label and label.split()[-1].lower().strip(",;") in _FUNCTION_WORDS and " " in label:
+            return f"line {lines[k].no} breaks off after {label.split()[-1]!r}"
+        if label and not framed and sentence_like(label, short=6):
+            return f"line {lines[k].no} reads as a sentence"
+        if label and _NUMBER_INSIDE.search(" " + label):
+            return f"line {lines[k].no} holds figures inside its text"
+        nxt = k + 1
+        if nxt < len(lines) and not lines[nxt].blank and not splits[nxt].numeric:
+            text = lines[nxt].text
+            if text[:1].islower() and (re.search(r"[.;!?]$", text) or sentence_like(text)):
+                return f"the sentence of line {lines[k].no} runs on to line {lines[nxt].no}"
+    return None
 
 
 # Whether a lone line of figures is a one-row table: a header-like line stands just before it.
@@ -230,7 +382,7 @@ def _single_row_table(lines: list[Line], splits: list[Split], i: int) -> bool:
         and not lines[i - 1].blank
         and not splits[i - 1].numeric
         and splits[i].text != ""
-        and not _prose(lines[i - 1].text)
+        and not _prose(lines[i - 1].text, strict=True)
         and len(splits[i].cells) >= 2
     )
 
@@ -253,7 +405,7 @@ def _with_header(
             m = k
             while m >= floor and lines[m].blank:
                 m -= 1
-            if m < floor or _prose(lines[m].text) or splits[m].numeric:
+            if m < floor or _prose(lines[m].text, strict=True) or splits[m].numeric:
                 break
             block = m
             while block >= floor and not lines[block].blank:
@@ -263,7 +415,7 @@ def _with_header(
             crossed = True
             k = m
             continue
-        if splits[k].numeric or _prose(line.text):
+        if splits[k].numeric or _prose(line.text, strict=True):
             break
         if _CAPTION.match(line.text):
             caption = line.text
@@ -690,40 +842,295 @@ def _unique(keys: list[str]) -> list[str]:
 # -- the whole table ------------------------------------------------------------------------------
 
 
-def parse_table(source: Source, lines: list[Line], region: Region, table_id: str) -> ParsedTable:
-    """Read the table in ``region``: columns, rows, total row, types, hierarchy."""
+def parse_table(
+    source: Source,
+    lines: list[Line],
+    region: Region,
+    guesses: list[tuple[int, str]] | None = None,
+    context: list[str] | None = None,
+) -> ParsedTable:
+    """Read the table in ``region``: columns, rows, total row, types, hierarchy.
+
+    ``context`` is the text around the table (for its unit and a total stated in the prose);
+    ``guesses`` gets a note, with its line number, for every name or reading the importer chose.
+    """
+    notes = guesses if guesses is not None else []
+    at = lines[region.start].no
     header_texts = [line.text for line in region.header]
     items = [split_line(line) for line in lines[region.body : region.end]]
     check_labels(source, items)
-    rows, n = read_rows(source, items, header_texts)
-    labels = split_header(header_texts, n) if header_texts else None
-    if labels is None:
-        if header_texts:
+    group_line = (
+        header_texts[0] if len(header_texts) >= 2 and _group_line(header_texts[0]) else None
+    )
+    rows, n = read_rows(source, items, header_texts[1:] if group_line else header_texts)
+    groups: list[tuple[str, list[int]]] = []
+    labels = None
+    if group_line:
+        labels = split_header(header_texts[1:], n)
+        groups = _groups(group_line, labels, n) if labels else []
+        if not groups:
+            rows, n = read_rows(source, items, header_texts)
+            labels = None
+    if labels is None and header_texts:
+        labels = split_header(header_texts, n)
+        if labels is None:
             raise source.error(
                 region.header[0], f"cannot cut this table header into {n + 1} columns"
             )
-        labels = ["Omschrijving", *(f"Kolom {i + 2}" for i in range(n))]
-    labels = [_SOM_VAN.sub("", label).strip() if i else label for i, label in enumerate(labels)]
+        if len(header_texts) > 1 or _close_cut(header_texts, n):
+            notes.append((region.header[0].no, f"header cut into the columns {labels[1:]}"))
+    number, caption = caption_parts(region.caption)
+    named = labels is not None
+    labels = [
+        _SOM_VAN.sub("", label).strip() if i else label for i, label in enumerate(labels or [])
+    ]
     total = rows.pop() if rows and _is_total(rows[-1].label) else None
     for row in rows:
         if _is_total(row.label):
             raise source.error(row.line, "a total row stands before the end of the table")
     if not rows:
         raise source.error(items[0].line if items else region.header[0], "a table without rows")
+    if not named:
+        labels = ["", *("" for _ in range(n))]
     columns = [
         ParsedColumn(column_key(labels[0]), labels[0], "label"),
         *(ParsedColumn(column_key(label), label, "number") for label in labels[1:]),
     ]
+    for group, members in groups:
+        for j in members:
+            columns[j + 1].group = group
+            columns[j + 1].key = f"{column_key(group)}_{columns[j + 1].key}"
+    table = ParsedTable("", columns, rows, caption, total)
+    table.number = number
+    table.named = named
+    table.first_line = at
+    table.last_line = lines[region.end - 1].no
+    _place_partial(source, table, n)
+    _column_types(source, table, n, notes)
+    if infer_dimension(r.label for r in rows) is DimensionKind.PERIOD:
+        table.dimension = "period"
+    if not named:
+        _name_columns(table, context or [], notes, lines[region.body].no)
     keys = _unique([c.key for c in columns])
     for c, key in zip(columns, keys, strict=True):
         c.key = key
-    table = ParsedTable(table_id, columns, rows, region.caption, total)
-    table.first_line = lines[region.start].no
-    table.last_line = lines[region.end - 1].no
-    _place_partial(source, table, n)
-    _column_types(source, table, n, " ".join(header_texts))
+    _context_units(table, [caption or "", *(context or [])], notes, at)
     _hierarchy(table, bool(_PIVOT.search(" ".join(header_texts))))
+    _ratios(table, notes, at)
+    _prose_total(table, context or [], notes, at)
     return table
+
+
+_CAPTION_PARTS = re.compile(
+    r"^(?:tabel|table)\s+(?P<number>[\w.-]*\d[\w-]*)\s*[.:–-]?\s*(?P<text>.*)$", re.IGNORECASE
+)
+
+
+def caption_parts(caption: str | None) -> tuple[str | None, str | None]:
+    """'Tabel 2a. Steun per jaar' -> ('2a', 'Steun per jaar'); other captions stay whole."""
+    if caption is None:
+        return None, None
+    m = _CAPTION_PARTS.match(caption)
+    if not m:
+        return None, caption
+    return m.group("number"), m.group("text").strip() or None
+
+
+def table_id(table: ParsedTable) -> str:
+    """The id a table gets from its label column (themes, provinces, years, ...)."""
+    base = table.columns[0].key
+    return TABLE_IDS.get(base, base)
+
+
+# Whether a header line names column groups ("OND ONTW ICON"): short words, no figures.
+def _group_line(text: str) -> bool:
+    words = text.split()
+    return (
+        len(words) >= 2
+        and all(len(w) <= 14 and w[:1].isupper() and not any(c.isdigit() for c in w) for w in words)
+        and not any(w[:1] in "(€%" for w in words)
+    )
+
+
+# The column groups of a two-level header: each group over the same run of measure labels.
+def _groups(line: str, labels: list[str], n: int) -> list[tuple[str, list[int]]]:
+    names = line.split()
+    if n % len(names) or n // len(names) < 2:
+        return []
+    per = n // len(names)
+    runs = [labels[1 + g * per : 1 + (g + 1) * per] for g in range(len(names))]
+    if any([x.casefold() for x in run] != [x.casefold() for x in runs[0]] for run in runs):
+        return []
+    return [(name, list(range(g * per, (g + 1) * per))) for g, name in enumerate(names)]
+
+
+# Whether the n-th and the next boundary of a header score the same (the cut is a guess).
+def _close_cut(header: list[str], n: int) -> bool:
+    scores = sorted(_boundary_scores(header), reverse=True)
+    return len(scores) > n and scores[n - 1] == scores[n]
+
+
+_PER = re.compile(r"\bper\s+([a-zà-ÿ-]{3,30})", re.IGNORECASE)
+_KIND_NAMES = {"count": "Aantal", "amount": "Bedrag", "percent": "Aandeel (%)", "number": "Waarde"}
+
+
+# Name the columns of a table printed without a header row: from its caption ("... per
+# provincie" names the label column) or the sentence before it, else by kind; each a guess.
+def _name_columns(
+    table: ParsedTable, context: list[str], notes: list[tuple[int, str]], at: int
+) -> None:
+    sources = [t for t in [table.caption, *context[:1]] if t]
+    first = "Jaar" if table.dimension == "period" else "Omschrijving"
+    for text in sources:
+        m = _PER.search(text)
+        if m and table.dimension != "period":
+            first = m.group(1)[:1].upper() + m.group(1)[1:].lower()
+            break
+    measures = [c for c in table.columns[1:]]
+    named: list[str] = []
+    for text in sources:
+        head = _PER.split(text)[0]
+        head = re.sub(r"^(?:overzicht\s+van\s+|het\s+|de\s+)", "", head.strip(), flags=re.I)
+        parts = [p.strip(" .:") for p in re.split(r",\s*|\s+en\s+", head) if p.strip(" .:")]
+        if len(parts) == len(measures) and all(
+            0 < len(p) <= 40 and len(p.split()) <= 4 for p in parts
+        ):
+            named = [p[:1].upper() + p[1:] for p in parts]
+            break
+    if not named:
+        named = [_KIND_NAMES[c.type] for c in measures]
+    table.columns[0].label, table.columns[0].key = first, column_key(first)
+    for c, label in zip(measures, named, strict=True):
+        c.label, c.key = label, column_key(label)
+    used = [first, *named]
+    base = f"from the caption {table.caption!r}" if table.caption else "by their kind"
+    notes.append((at, f"a table without a header row: columns named {used} {base}; check them"))
+
+
+_UNIT_PHRASE = re.compile(
+    r"\b(?:in|bedragen\s+in|\(in)\s+(miljoen|mio|duizend|k)\s*(?:euro|eur|€)", re.IGNORECASE
+)
+
+
+# "in miljoen euro" in the caption or the sentence before: the amounts' unit multiplier.
+def _context_units(
+    table: ParsedTable, context: list[str], notes: list[tuple[int, str]], at: int
+) -> None:
+    for text in context:
+        m = _UNIT_PHRASE.search(text)
+        if not m:
+            continue
+        multiplier = "million" if m.group(1).lower() in ("miljoen", "mio") else "thousand"
+        for c in table.columns[1:]:
+            if c.multiplier or c.type not in ("amount", "number") or _COUNT_WORDS.search(c.label):
+                continue
+            c.type, c.unit, c.multiplier = "amount", "EUR", multiplier
+            notes.append((at, f"column {c.label!r} read as {m.group(0)!r} (said beside the table)"))
+        return
+
+
+_COUNT_WORDS = re.compile(r"\b(aantal|#|dossiers|projecten|aanvragen)\b", re.IGNORECASE)
+
+
+# A percent column equal to a / b of two other columns in every row, within its rounding,
+# is declared as that ratio; one equal to a / the total of a, as a share of that column.
+def _ratios(table: ParsedTable, notes: list[tuple[int, str]], at: int) -> None:
+    measures = list(enumerate(table.columns[1:]))
+    others = [(j, c) for j, c in measures if c.type in ("count", "amount", "number")]
+    for j, column in measures:
+        if column.type != "percent":
+            continue
+        half = Decimal(5).scaleb(-column.decimals - 1)
+        found = None
+        for (a, ca), (b, cb) in itertools.permutations(others, 2):
+            if _agrees(table, j, half, lambda row, a=a, b=b: (row[a], row[b])):
+                found = ("ratio", ca.key, cb.key, f"{ca.label} / {cb.label}")
+                break
+        if found is None:
+            for a, ca in others:
+                total = sum((row[a] or Decimal(0) for row in table.values), Decimal(0))
+                if total and _agrees(table, j, half, lambda row, a=a, t=total: (row[a], t), False):
+                    found = ("share", ca.key, "", f"{ca.label} / total {ca.label}")
+                    break
+        if found is None:
+            continue
+        kind, numerator, denominator, what = found
+        if kind == "ratio":
+            column.ratio = (numerator, denominator)
+        else:
+            column.share_of = numerator
+        notes.append((at, f"column {column.label!r} declared as {what} (every row agrees)"))
+
+
+# Whether column j equals 100 * a / b in every row that gives all three (two rows at least).
+def _agrees(table: ParsedTable, j: int, half: Decimal, pair, total: bool = True) -> bool:  # type: ignore[no-untyped-def]
+    rows = list(table.values)
+    if total and table.total_values is not None:
+        rows.append(table.total_values)
+    checked = 0
+    for row in rows:
+        value = row[j]
+        a, b = pair(row)
+        if value is None or a is None or b is None:
+            continue
+        if not b:
+            return False
+        if abs(Decimal(100) * a / b - value) > half + Decimal("1e-9"):
+            return False
+        checked += 1
+    return checked >= 2
+
+
+_PROSE_TOTAL = re.compile(
+    r"\b(?:in\s+totaal|in\s+het\s+totaal|samen|globaal|al\s+bij\s+al)\b", re.I
+)
+_FIGURE = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\w.,]*\d)\s*(miljoen|mio|duizend)?\s*(euro|eur|€)?",
+    re.I,
+)
+
+
+# A total stated only in the text beside a table without a total row ("In totaal werd ...
+# 120 miljoen euro ..."): recorded as a prose total with its sentence, for its one column.
+def _prose_total(
+    table: ParsedTable, context: list[str], notes: list[tuple[int, str]], at: int
+) -> None:
+    from .numbers import belgian
+
+    if table.total is not None:
+        return
+    for text in context:
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text):
+            if not _PROSE_TOTAL.search(sentence):
+                continue
+            for m in _FIGURE.finditer(sentence):
+                value = belgian(m.group(1))
+                if value is None or re.fullmatch(r"(19|20)\d\d", m.group(1)):
+                    continue
+                euro = bool(m.group(3))
+                scale = {"miljoen": 6, "mio": 6, "duizend": 3}.get((m.group(2) or "").lower(), 0)
+                candidates = [
+                    j
+                    for j, c in enumerate(table.columns[1:])
+                    if (c.type == "amount") == euro and c.type in ("count", "amount")
+                ]
+                if len(candidates) != 1:
+                    continue
+                j = candidates[0]
+                column = table.columns[j + 1]
+                own = {"million": 6, "thousand": 3}.get(column.multiplier or "", 0)
+                stated = value.scaleb(scale - own)
+                if column.type == "count" and stated != stated.to_integral_value():
+                    continue
+                total: list[Decimal | None] = [None] * (len(table.columns) - 1)
+                total[j] = Decimal(int(stated)) if column.type == "count" else stated
+                table.total = RawRow("Totaal", [], table.rows[-1].line)
+                table.total_values = total
+                table.total_source, table.total_sentence = "prose", sentence.strip()
+                notes.append(
+                    (at, f"a total of {column.label!r} stated in the text: {sentence.strip()!r}")
+                )
+                return
 
 
 # Put the figures of rows with fewer figures than columns in the columns they fit.
@@ -773,13 +1180,22 @@ def _fits(cell: Number | None, profile: tuple[bool, bool, bool]) -> int:
     return int(own[:2] == (percent, euro) and not own[2])
 
 
-def _column_types(source: Source, table: ParsedTable, n: int, header: str) -> None:
+def _column_types(source: Source, table: ParsedTable, n: int, notes: list[tuple[int, str]]) -> None:
     all_rows = [*table.rows, *([table.total] if table.total else [])]
     values: list[list[Decimal | None]] = [[None] * n for _ in all_rows]
     for j in range(n):
         column = table.columns[j + 1]
         cells = [row.cells[j] for row in all_rows]
         resolved = _resolve_points(source, table, cells, j)
+        for cell, value, row in zip(cells, resolved, all_rows, strict=True):
+            if cell is not None and cell.alternative is not None and value == cell.alternative:
+                notes.append(
+                    (
+                        row.line.no,
+                        f"{cell.text!r} read as {value} (a decimal point): only so do "
+                        "the rows add up to the total",
+                    )
+                )
         for r, value in enumerate(resolved):
             values[r][j] = value
         numbers = [c for c in cells if c is not None]
@@ -788,13 +1204,13 @@ def _column_types(source: Source, table: ParsedTable, n: int, header: str) -> No
         if any(c.percent for c in numbers) or _PERCENT_WORDS.search(label):
             column.type, column.decimals = "percent", decimals
         elif any(c.euro for c in numbers) or _EURO_WORDS.search(label):
-            column.type, column.decimals = "amount", decimals
-            column.unit = (
-                "EUR million"
+            column.type, column.decimals, column.unit = "amount", decimals, "EUR"
+            column.multiplier = (
+                "million"
                 if _MILLION.search(label)
-                else "EUR thousand"
+                else "thousand"
                 if _THOUSAND.search(label)
-                else "EUR"
+                else None
             )
             if any(v is not None and v < 0 for v in resolved):
                 column.type = "number"
@@ -933,8 +1349,3 @@ def _hierarchy(table: ParsedTable, pivot: bool) -> None:
             return
         if budget[0] < 0:
             return
-
-
-def line_is_break(lines: list[Line], i: int) -> bool:
-    """Re-exported for the parser: whether a page boundary stands at ``lines[i]``."""
-    return is_break(lines, i)
