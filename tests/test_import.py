@@ -11,6 +11,7 @@ import pytest
 
 from kmo_export.errors import ImportTextError
 from kmo_export.importer import import_source, import_text, parse_text
+
 from .conftest import BUNDLED, SEED_TEXT, needs_libreoffice, soffice_convert
 from .import_support import data_tables
 from .import_support import load_imported as load

@@ -379,12 +379,14 @@ def _subject(
     while k < len(lead) and not lead[k].blank:
         block.append(lead[k])
         k += 1
+    # A title line runs on where it breaks off after a joiner or the next line starts in lower
+    # case; a line that starts with a capital after an unfinished line starts the introduction.
     take = 1
     while (
-        take < len(block)
-        and block[take - 1].text.endswith(_JOINERS)
+        take < min(len(block), 3)
+        and (block[take - 1].text.endswith(_JOINERS) or block[take].text[:1].islower())
         and len(join_lines([b.text for b in block[: take + 1]])) <= MAX_SUBJECT
-        and not _SENTENCE_END.search(block[take].text)
+        and not _SENTENCE_END.search(block[take - 1].text)
     ):
         take += 1
     subject = join_lines([b.text for b in block[:take]])
@@ -425,6 +427,7 @@ def _numbered(
     lead: list[Line] = []
     items: list[Item] = []
     previous = 0
+    done: set[int] = set()
     for idx, line in enumerate(lines):
         m = _item_match(line.text)
         if m:
@@ -444,10 +447,15 @@ def _numbered(
             else:
                 fits = first == previous + 1 and (known is None or first in known)
                 fits = fits or (known is not None and first in known and first > previous)
+                # "Vraag 2" after "Vraag 1 en 3": named, so any question not answered yet.
+                fits = fits or (
+                    known is not None and m.re is _VRAAG and not any(n in done for n in numbers)
+                )
                 fits = fits and (known is None or all(n in known for n in numbers))
                 fits = fits and numbers == sorted(set(numbers))
             if at_start and fits:
-                previous = numbers[-1]
+                previous = max(previous, numbers[-1])
+                done.update(numbers)
                 items.append(
                     Item(
                         numbers, [Line(line.no, rest, line.raw, line.bullet)] if rest else [], line
@@ -496,7 +504,13 @@ def _closing(body: list[Line]) -> tuple[list[Line], list[str]]:
             and (before is None or before.blank)
             and any(not x.blank for x in body[:idx])
         ):
-            return body[:idx], [p for _, p in paragraphs(body[idx:])]
+            # Each annex line is a paragraph of its own, also without blank lines between.
+            rest = []
+            for line in body[idx:]:
+                if _ANNEX.match(line.text) and rest and not rest[-1].blank:
+                    rest.append(Line(line.no, "", ""))
+                rest.append(line)
+            return body[:idx], [p for _, p in paragraphs(rest)]
     return body, []
 
 

@@ -265,9 +265,46 @@ _NUMBER_INSIDE = re.compile(r"\s[-€]?\d[\d.,]*(?:,\s|\s+[a-zà-ÿ])")
 
 
 _VERBS = frozenset(
-    "werd werden is zijn was waren bedroeg bedraagt bedroegen heeft hebben had hadden wordt "
-    "worden gaat ging gingen kreeg kregen ontving ontvingen zal zullen kan kunnen moet moeten "
-    "steeg daalde stijgt daalt telt telde bevat bevatte gaf geeft".split()
+    [
+        "werd",
+        "werden",
+        "is",
+        "zijn",
+        "was",
+        "waren",
+        "bedroeg",
+        "bedraagt",
+        "bedroegen",
+        "heeft",
+        "hebben",
+        "had",
+        "hadden",
+        "wordt",
+        "worden",
+        "gaat",
+        "ging",
+        "gingen",
+        "kreeg",
+        "kregen",
+        "ontving",
+        "ontvingen",
+        "zal",
+        "zullen",
+        "kan",
+        "kunnen",
+        "moet",
+        "moeten",
+        "steeg",
+        "daalde",
+        "stijgt",
+        "daalt",
+        "telt",
+        "telde",
+        "bevat",
+        "bevatte",
+        "gaf",
+        "geeft",
+    ]
 )
 
 
@@ -363,10 +400,24 @@ def _running_text(lines: list[Line], splits: list[Split], region: Region) -> str
         label = s.text
         if label and label.split()[-1].lower().strip(",;") in _FUNCTION_WORDS and " " in label:
             return f"line {lines[k].no} breaks off after {label.split()[-1]!r}"
-        if label and not framed and sentence_like(label, short=6):
+        if (
+            label
+            and not framed
+            and (
+                sentence_like(label, short=6)
+                or re.search(r"[.!?:;](?:\s|$)", label)
+                or any(_bad_figure(t) for t in label.split(" "))
+            )
+        ):
             return f"line {lines[k].no} reads as a sentence"
         if label and _NUMBER_INSIDE.search(" " + label):
             return f"line {lines[k].no} holds figures inside its text"
+        if label[:1].islower() and not framed:
+            before = next(
+                (b for b in range(k - 1, region.start - 1, -1) if not lines[b].blank), None
+            )
+            if before is None or splits[before].numeric:
+                return f"line {lines[k].no} continues a sentence"
         nxt = k + 1
         if nxt < len(lines) and not lines[nxt].blank and not splits[nxt].numeric:
             text = lines[nxt].text
@@ -494,9 +545,14 @@ def check_labels(source: Source, items: list[Split]) -> None:
     """Refuse a table line with a figure that is no number ("2.305,218,74"): never a label."""
     for s in items:
         for token in s.text.split(" "):
-            bare = token.rstrip(":;")
-            if _NUMBERISH.match(bare) and parse_number(bare.strip("()")) is None:
+            if _bad_figure(token):
                 raise source.error(s.line, f"{token!r} is not a number in Belgian format")
+
+
+# Whether a token is written as a figure but is no number ("2.305,218,74").
+def _bad_figure(token: str) -> bool:
+    bare = token.rstrip(":;")
+    return bool(_NUMBERISH.match(bare)) and parse_number(bare.strip("()")) is None
 
 
 def _rows_per_line(items: list[Split], n: int, header: list[str]) -> tuple[list[RawRow], int]:
@@ -753,6 +809,10 @@ def _boundary_scores(header: list[str]) -> list[int]:
             score += 1
         if prev.lower() in _JOINERS or prev.endswith("-"):
             score -= 5
+        if prev in ("#", "%", "€"):
+            score -= 6  # "# Limburg", "% Limburg": the sign starts the label it stands before
+        if word in ("#", "%") and i + 1 < len(words) and words[i + 1][0][:1].isupper():
+            score += 10
         if word[:1] in "(€%&-/" or word.lower() in ("euro", "eur", "€", "%"):
             score -= 5
         if prev.lower() in ("som", "sum", "count"):
@@ -816,6 +876,7 @@ def column_key(label: str) -> str:
     import unicodedata
 
     bare = _SOM_VAN.sub("", label).strip()
+    bare = re.sub(r"^#\s*", "aantal ", re.sub(r"^%\s*", "aandeel ", bare))
     bare = re.sub(r"\((?:€|eur|euro|%|in [^)]*)\)", "", bare, flags=re.IGNORECASE).strip()
     bare = re.sub(r"\s*(€|%)$", "", bare).strip()
     folded = bare.casefold()
