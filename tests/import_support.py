@@ -80,11 +80,19 @@ def _table(t: dict[str, Any]) -> dict[str, Any]:
         if "decimals" in m:
             c["decimals"] = m["decimals"]
         columns.append(c)
-    out: dict[str, Any] = {"id": t["id"], "columns": columns, "rows": t["rows"]}
+    rows = [
+        {
+            k: (None if isinstance(v, str) and k != dim["key"] and k != "level" else v)
+            for k, v in r.items()
+        }
+        for r in t["rows"]
+    ]
+    out: dict[str, Any] = {"id": t["id"], "columns": columns, "rows": rows}
     if t.get("caption"):
         out["caption"] = t["caption"]
     if t.get("total"):
-        out["total"] = {"label": t["total"]["label"], **t["total"]["values"]}
+        values = {k: v for k, v in t["total"]["values"].items() if not isinstance(v, str)}
+        out["total"] = {"label": t["total"]["label"], **values}
     return out
 
 

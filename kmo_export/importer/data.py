@@ -14,6 +14,8 @@ from .parse import AnswerItem, Parsed
 from .tables import ParsedColumn, ParsedTable
 
 FORMAT = 2
+#: The marks format 2 reads as 'not available' without being told.
+MISSING_VALUES = ("n.v.t.", "nvt", "n/a", "–", "-", "x")
 _UNIT_SUFFIX = re.compile(
     r"\s*(?:\((?:in\s+)?(?:€|eur|euro|%|procent|(?:miljoen|mio|duizend)\s*(?:euro|eur|€)?)\)|€|%)\s*$",
     re.IGNORECASE,
@@ -112,26 +114,32 @@ def table_data(table: ParsedTable) -> dict[str, Any]:
     if groups:
         data["groups"] = [{"label": g, "measures": keys} for g, keys in groups.items()]
     rows = []
-    for row, values in zip(table.rows, table.values, strict=True):
+    for r, (row, values) in enumerate(zip(table.rows, table.values, strict=True)):
         out: dict[str, Any] = {dim.key: row.label}
-        for c, v in zip(table.columns[1:], values, strict=True):
+        for j, (c, v) in enumerate(zip(table.columns[1:], values, strict=True)):
             if v is not None:
                 out[c.key] = v
+            elif (r, j) in table.marks:
+                out[c.key] = table.marks[(r, j)]  # not available, as the source writes it
         if row.level:
             out["level"] = row.level
         rows.append(out)
     data["rows"] = rows
     if table.total is not None and table.total_values is not None:
         total: dict[str, Any] = {"label": table.total.label}
+        at = len(table.rows)
         total["values"] = {
-            c.key: v
-            for c, v in zip(table.columns[1:], table.total_values, strict=True)
-            if v is not None
+            c.key: v if v is not None else table.marks[(at, j)]
+            for j, (c, v) in enumerate(zip(table.columns[1:], table.total_values, strict=True))
+            if v is not None or (at, j) in table.marks
         }
         if table.total_source == "prose":
             total["stated"] = "prose"
             total["sentence"] = table.total_sentence
         data["total"] = total
+    unusual = sorted({m for m in table.marks.values() if m not in MISSING_VALUES})
+    if unusual:
+        data["missing_values"] = [*MISSING_VALUES, *unusual]
     if table.notes:
         data["notes"] = table.notes
     return data

@@ -199,6 +199,8 @@ def _table(w: Any, table: dict[str, Any], pad: str) -> None:
         if total.get("stated"):
             w(f"{pad}  stated: {total['stated']}")
             w(f"{pad}  sentence: {_quoted(total['sentence'])}")
+    if table.get("missing_values"):
+        w(f"{pad}missing_values: {_list(table['missing_values'])}")
     for note in table.get("notes", []):
         w(f"{pad}# {note}")
 

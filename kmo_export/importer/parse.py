@@ -440,6 +440,8 @@ def _numbered(
                 or not rest
                 or (not items and not any(not x.blank for x in lead))
                 or bool(re.search(r"[.?!:;]$", before.text))
+                # A question "1. Hoeveel ..." at a line start, after an unfinished line.
+                or (strict and rest[:1].isupper())
             )
             first = numbers[0]
             if strict:

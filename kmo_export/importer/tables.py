@@ -38,7 +38,7 @@ class Split:
 
     line: Line
     text: str
-    cells: list[Number | None]  # None: an empty-cell mark ("-")
+    cells: list[Number | None]  # a mark ("-", "n.v.t.") is a Number of style "mark"
     euro_only: bool = False
 
     @property
@@ -87,11 +87,11 @@ def split_line(line: Line) -> Split:
                 euro_next = True
             continue
         if token == PERCENT:
-            if cells and cells[-1] is not None:
+            if cells and cells[-1] is not None and cells[-1].style != "mark":
                 cells[-1] = _with(cells[-1], percent=True)
             continue
         if token in EMPTY_MARKS:
-            cells.append(None)
+            cells.append(Number(Decimal(0), token, "mark"))
             euro_next = False
             continue
         number = parse_number(token)
@@ -108,6 +108,8 @@ def split_line(line: Line) -> Split:
 
 # A copy of a Number with a sign flag set.
 def _with(number: Number, euro: bool = False, percent: bool = False) -> Number:
+    if number.style == "mark":
+        return number
     return Number(
         number.value,
         number.text,
@@ -164,6 +166,7 @@ class ParsedTable:
     total_source: str = "table"  # table | prose
     total_sentence: str | None = None
     named: bool = True  # False: the columns are named by the importer, not by a header
+    marks: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column): "n.v.t."
 
 
 @dataclass
@@ -1232,7 +1235,7 @@ def _profile(cells: list[Number | None]) -> tuple[bool, bool, bool]:
 
 # Whether a figure is written like the column's others (1) or not (0).
 def _fits(cell: Number | None, profile: tuple[bool, bool, bool]) -> int:
-    if cell is None:
+    if cell is None or cell.style == "mark":
         return 1
     percent, euro, decimal = profile
     own = (cell.percent, cell.euro, cell.style in ("comma", "point"))
@@ -1259,6 +1262,8 @@ def _column_types(source: Source, table: ParsedTable, n: int, notes: list[tuple[
                 )
         for r, value in enumerate(resolved):
             values[r][j] = value
+            if cells[r] is not None and cells[r].style == "mark":  # type: ignore[union-attr]
+                table.marks[(r, j)] = cells[r].text  # type: ignore[union-attr]
         numbers = [c for c in cells if c is not None]
         label = column.label
         decimals = max((_places(v) for v in resolved if v is not None), default=0)
@@ -1295,14 +1300,14 @@ def _places(value: Decimal) -> int:
 def _resolve_points(
     source: Source, table: ParsedTable, cells: list[Number | None], j: int
 ) -> list[Decimal | None]:
-    numbers = [c for c in cells if c is not None]
+    numbers = [c for c in cells if c is not None and c.style != "mark"]
     decimal_elsewhere = any(c.style in ("comma", "point") for c in numbers)
     ambiguous = [
         i
         for i, c in enumerate(cells)
         if c is not None and c.alternative is not None and decimal_elsewhere
     ]
-    plain = [c.value if c is not None else None for c in cells]
+    plain = [c.value if c is not None and c.style != "mark" else None for c in cells]
     if not ambiguous:
         return plain
     total_index = len(table.rows) if table.total is not None else None
