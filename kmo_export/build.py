@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import KmoExportError, OutputError, Problem
+from . import limits
+from .errors import KmoExportError, OutputError, Problem, printable_name
 from .loader import read_dataset
 from .model import Report
-from .output import WrittenFile, atomic_write
+from .output import WrittenFile, atomic_write, together
 from .validate import validate
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class BuildOptions:
     top_n: int = 15
     template: Path | None = None
     allow_inconsistent: bool = False
+    pdf_profile: str = "a2b-ua"  # a key of kmo_export.pdf.PROFILES
 
 
 @dataclass
@@ -51,7 +53,8 @@ def output_paths(dataset: Path, options: BuildOptions) -> dict[str, Path]:
     problem = _name_problem(stem)
     if problem:
         raise OutputError(
-            f"{dataset}: the file name gives no usable output name (it {problem}); rename the file"
+            f"{printable_name(str(dataset))}: the file name gives no usable output name "
+            f"(it {problem}); rename the file"
         )
     return {fmt: options.output_dir / f"{stem}.{fmt}" for fmt in options.formats}
 
@@ -72,7 +75,7 @@ def _name_problem(stem: str) -> str | None:
         return "starts with a dot"
     if stem.endswith((" ", ".")):
         return "ends with a space or a dot"
-    return None
+    return limits.output_stem_problem(stem)
 
 
 def build(dataset_path: Path, options: BuildOptions) -> BuildResult:
@@ -82,6 +85,10 @@ def build(dataset_path: Path, options: BuildOptions) -> BuildResult:
     warnings = validate(dataset, allow_inconsistent=options.allow_inconsistent)
     report = Report(dataset, options.language, options.top_n, options.allow_inconsistent)
     result = BuildResult(dataset_path, warnings=warnings)
+    if "pdf" in paths:
+        from .pdf import require_soffice
+
+        require_soffice()  # no LibreOffice: fail before anything is written
     template = None
     if "docx" in paths or "pdf" in paths:
         from .brief import load_template
@@ -89,35 +96,42 @@ def build(dataset_path: Path, options: BuildOptions) -> BuildResult:
         template = load_template(
             options.template
         )  # a bad template fails before anything is written
-    if "xlsx" in paths:
-        from .workbook import render_xlsx
+    with together():  # the workbook and the brief replace the earlier ones together, or neither
+        if "xlsx" in paths:
+            from .workbook import render_xlsx
 
-        result.outputs.append(atomic_write(paths["xlsx"], lambda tmp: render_xlsx(report, tmp)))
-    if "docx" in paths:
-        from .brief import render_docx
+            result.outputs.append(atomic_write(paths["xlsx"], lambda tmp: render_xlsx(report, tmp)))
+        if "docx" in paths:
+            from .brief import render_docx
 
-        result.outputs.append(
-            atomic_write(paths["docx"], lambda tmp: render_docx(report, tmp, template))
-        )
+            result.outputs.append(
+                atomic_write(paths["docx"], lambda tmp: render_docx(report, tmp, template))
+            )
     if "pdf" in paths:
-        result.outputs.append(_write_pdf(report, template, paths))
+        result.outputs.append(_write_pdf(report, template, paths, options))
     return result
 
 
 # The PDF from the brief just written, or (pdf without docx) from one rendered in a temporary
 # folder, so an existing .docx in the output folder is never touched.
-def _write_pdf(report: Report, template: Template | None, paths: dict[str, Path]) -> WrittenFile:
+def _write_pdf(
+    report: Report, template: Template | None, paths: dict[str, Path], options: BuildOptions
+) -> WrittenFile:
     import tempfile
 
     from .brief import render_docx
     from .pdf import convert_to_pdf
 
+    def convert(docx: Path, tmp: Path) -> None:
+        convert_to_pdf(docx, tmp, profile=profile, created=report.created, name=str(paths["pdf"]))
+
+    profile = options.pdf_profile
     if "docx" in paths:
-        return atomic_write(paths["pdf"], lambda tmp: convert_to_pdf(paths["docx"], tmp))
+        return atomic_write(paths["pdf"], lambda tmp: convert(paths["docx"], tmp))
     with tempfile.TemporaryDirectory(prefix="kmo-export-brief-") as folder:
         docx = Path(folder) / paths["pdf"].with_suffix(".docx").name
         render_docx(report, docx, template)
-        return atomic_write(paths["pdf"], lambda tmp: convert_to_pdf(docx, tmp))
+        return atomic_write(paths["pdf"], lambda tmp: convert(docx, tmp))
 
 
 def check(dataset_path: Path) -> None:

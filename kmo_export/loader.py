@@ -7,16 +7,14 @@ Tables may stand inline (``rows:``) or in a CSV or .xlsx file beside the dataset
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import itertools
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from . import reading
 from .errors import DatasetError, Problem
 from .model import (
     Answer,
@@ -37,6 +35,7 @@ from .model import (
     Usage,
     column_scale,
 )
+from .yaml_lines import parse_yaml, written_text
 
 FORMAT_VERSION = 1
 #: Dataset file suffixes that ``build`` and ``check`` pick up in a directory.
@@ -46,10 +45,43 @@ DATASET_SUFFIXES = (".yaml", ".yml")
 MAX_DIGITS = 15
 MAX_TEXT = 32_767
 MAX_ROWS = 1_048_576 - 2
+#: The deepest level of a detail row (see kmo_export.limits).
+MAX_LEVEL = 9
 TOTAL_LABELS = ("eindtotaal", "totaal", "total", "grand total", "algemeen totaal")
 # Characters an XML 1.0 document cannot hold (tab, LF and CR are fine).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+# Reading files within bounds lives in kmo_export.reading; these names are the loader's own.
+read_text = reading.read_text
+_parse_yaml = parse_yaml
+_Formula = reading.Formula
+
+
+def _csv_records(file: Path) -> Iterator[tuple[int, list[Any]]]:
+    # The records of a CSV table file with their line numbers (see reading.csv_records).
+    return reading.csv_records(file, _belgian_number)
+
+
+def _belgian_number(text: str) -> str:
+    # "7.029.304,65" -> "7029304.65" (the CSV a Dutch-language Excel writes, ';'-separated)
+    s = text.strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
+    return s.replace(".", "").replace(",", ".") if re.fullmatch(r"-?[\d.]*(,\d+)?", s) else text
+
+
+def _xlsx_grid(
+    r: _Reader, file: Path, where: str, sheet: str | None
+) -> list[tuple[int, list[Any]]] | None:
+    # The rows of an .xlsx table file (see reading.xlsx_grid), or None with its problem noted.
+    try:
+        return reading.xlsx_grid(file, sheet)[0]
+    except reading.NoSuchSheet as exc:
+        r.problem(where, f"sheet {sheet!r} not in {file.name!r} (sheets: {exc.sheets})")
+        return None
+    except DatasetError as exc:
+        r.problems.extend(exc.problems)
+        return None
 
 
 class _Missing:
@@ -106,6 +138,7 @@ class _Reader:
         return self.check_text(value, f"{path}.{key}" if path else key)
 
     def check_text(self, value: Any, where: str) -> str | None:
+        value = written_text(value)  # 0x10 stays "0x10" where a text is expected
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
@@ -147,7 +180,13 @@ class _Reader:
         return tuple(p for p in out if p is not None)
 
     def integer(
-        self, mapping: Any, key: str, path: str, minimum: int = 0, required: bool = True
+        self,
+        mapping: Any,
+        key: str,
+        path: str,
+        minimum: int = 0,
+        required: bool = True,
+        maximum: int | None = None,
     ) -> int | None:
         value = self.get(mapping, key, path, required)
         if value is MISSING:
@@ -161,6 +200,9 @@ class _Reader:
             return None
         if number < minimum:
             self.problem(where, f"must be at least {minimum}, not {number}")
+            return None
+        if maximum is not None and number > maximum:
+            self.problem(where, f"must be at most {maximum}, not {number}")
             return None
         return int(number)
 
@@ -278,96 +320,6 @@ def _kind(value: Any) -> str:
 def _quote(value: Any) -> str:
     text = str(value)
     return repr(text if len(text) <= 40 else text[:37] + "...")
-
-
-# -- YAML -> plain values, with the line of every field ------------------------------------
-
-
-def _parse_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
-    import yaml
-
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        root = yaml.compose(text, Loader=loader_class)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise DatasetError.single(file, f"invalid YAML: {what}", line=line) from None
-    lines: dict[str, int] = {}
-    problems: list[Problem] = []
-
-    def convert(node: Any, path: str) -> Any:
-        if path:
-            lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            out: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                key = str(key_node.value)
-                where = f"{path}.{key}" if path else key
-                if key in out:
-                    problems.append(
-                        Problem(file, "appears twice", where, key_node.start_mark.line + 1)
-                    )
-                out[key] = convert(value_node, where)
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [convert(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
-        tag, value = node.tag, node.value
-        if tag.endswith(":null"):
-            return None
-        if tag.endswith(":bool"):
-            return value.lower() in ("true", "yes", "on", "y")
-        if tag.endswith(":int"):
-            try:
-                return Decimal(int(value.replace("_", ""), 0))
-            except ValueError:
-                return value
-        if tag.endswith(":float"):
-            lowered = value.lower().lstrip("+-")
-            if lowered in (".nan", ".inf"):
-                return value  # reported as "must be a finite number"
-            try:
-                return Decimal(value.replace("_", ""))
-            except InvalidOperation:
-                return value
-        return value  # str, timestamp (parsed where a date is expected)
-
-    data = convert(root, "") if root is not None else None
-    if problems:
-        raise DatasetError(problems)
-    return data, lines
-
-
-def read_text(path: Path) -> str:
-    """Read a UTF-8 text input (a BOM and CRLF line ends are accepted), or raise DatasetError."""
-    file = str(path)
-    if path.is_dir():
-        raise DatasetError.single(file, "is a directory, not a dataset file")
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DatasetError.single(file, "no such file") from None
-    except OSError as exc:
-        raise DatasetError.single(file, f"cannot be read: {exc.strerror or exc}") from None
-    if not raw.strip():
-        raise DatasetError.single(file, "is empty")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DatasetError.single(file, "is UTF-16 text; save it as UTF-8")
-    if raw.startswith(b"PK\x03\x04"):
-        raise DatasetError.single(
-            file, "is a ZIP archive (an .xlsx or .docx file?), not a text file"
-        )
-    if b"\x00" in raw:
-        raise DatasetError.single(file, "is binary, not a text file (it holds NUL bytes)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DatasetError.single(
-            file, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8", line=line
-        ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def load(path: str | Path) -> Dataset:
@@ -665,7 +617,7 @@ def _inline_rows(
         r.unknown(raw, allowed, where)
         label = r.check_text(raw.get(label_key, ""), f"{where}.{label_key}")
         values = tuple(_cell(r, raw.get(c.key), c, f"{where}.{c.key}", line) for c in columns[1:])
-        level = r.integer(raw, "level", where, required=False) or 0
+        level = r.integer(raw, "level", where, required=False, maximum=MAX_LEVEL) or 0
         if label is not None:
             out.append(Row(label, values, level, line))
     return out
@@ -676,6 +628,10 @@ def _rows_from_file(
 ) -> tuple[Rows | list[Row], tuple[str, tuple[Cell, ...]] | None]:
     # The rows of a CSV or .xlsx table file, read record by record into compact Rows (a file
     # may hold a million rows); the last row is the reported total if its label says so.
+    escape = reading.confined(file, Path(r.file).parent)
+    if escape is not None:
+        r.problems.append(escape)
+        return [], None
     if not file.is_file():
         r.problem(
             where,
@@ -792,130 +748,12 @@ def _header_index(
     return found
 
 
-@dataclass(frozen=True)
-class _Formula:
-    """A formula cell of an .xlsx table file whose result was never saved."""
-
-    text: str
-
-
 def _plain_number(value: Any) -> Any:
     if isinstance(value, float):
         return Decimal(repr(value))
     if isinstance(value, int) and not isinstance(value, bool):
         return Decimal(value)
     return value
-
-
-def _csv_records(file: Path) -> Iterator[tuple[int, list[Any]]]:
-    # The records of a CSV table file with their line numbers, read line by line (never the
-    # whole file at once); ';'-separated files (a Dutch-language Excel's) have Belgian numbers.
-    # Raise DatasetError for a file that is not UTF-8 text or not valid CSV.
-    lines = _text_lines(file)
-    skipped = 0  # blank lines before the header
-    first = next(lines, None)
-    while first is not None and not first.strip():
-        skipped += 1
-        first = next(lines, None)
-    if first is None:
-        raise DatasetError.single(str(file), "is empty")
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    convert: Callable[[str], Any] = _belgian_number if delimiter == ";" else (lambda s: s)
-    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
-    try:
-        for cells in reader:
-            line = skipped + reader.line_num
-            yield line, [cells[0], *map(convert, cells[1:])] if cells else []
-    except csv.Error as exc:
-        line = skipped + reader.line_num
-        raise DatasetError.single(str(file), f"invalid CSV: {exc}", line=line) from None
-
-
-def _text_lines(file: Path) -> Iterator[str]:
-    # The lines of a UTF-8 text file (a BOM and CRLF or CR line ends accepted), each ending in
-    # "\n"; DatasetError, with the line, for what read_text refuses.
-    name = str(file)
-    try:
-        stream = file.open("rb")
-    except OSError as exc:
-        raise DatasetError.single(name, f"cannot be read: {exc.strerror or exc}") from None
-    with stream:
-        head = stream.read(4)
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise DatasetError.single(name, "is UTF-16 text; save it as UTF-8")
-        if head.startswith(b"PK\x03\x04"):
-            raise DatasetError.single(
-                name, "is a ZIP archive (an .xlsx or .docx file?), not a text file"
-            )
-        stream.seek(3 if head.startswith(b"\xef\xbb\xbf") else 0)
-        for number, raw in enumerate(stream, 1):
-            if b"\x00" in raw:
-                raise DatasetError.single(
-                    name, "is binary, not a text file (it holds NUL bytes)", line=number
-                )
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise DatasetError.single(
-                    name,
-                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
-                    line=number,
-                ) from None
-            if "\r" in text:
-                yield from text.replace("\r\n", "\n").replace("\r", "\n").splitlines(True)
-            else:
-                yield text
-
-
-def _belgian_number(text: str) -> str:
-    # "7.029.304,65" -> "7029304.65" (the CSV a Dutch-language Excel writes, ';'-separated)
-    s = text.strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
-    return s.replace(".", "").replace(",", ".") if re.fullmatch(r"-?[\d.]*(,\d+)?", s) else text
-
-
-def _xlsx_grid(
-    r: _Reader, file: Path, where: str, sheet: str | None
-) -> list[tuple[int, list[Any]]] | None:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        r.problems.append(Problem(str(file), f"is not a readable .xlsx workbook ({exc})"))
-        return None
-    try:
-        if sheet is not None and sheet not in workbook.sheetnames:
-            r.problem(
-                where,
-                f"sheet {sheet!r} not in {file.name!r} (sheets: {', '.join(workbook.sheetnames)})",
-            )
-            return None
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        grid = [(i + 1, list(row)) for i, row in enumerate(worksheet.iter_rows(values_only=True))]
-        title = worksheet.title
-    finally:
-        workbook.close()
-    if any(c is None for _, cells in grid for c in cells):
-        _mark_formulas(file, title, grid)
-    return grid
-
-
-def _mark_formulas(file: Path, title: str, grid: list[tuple[int, list[Any]]]) -> None:
-    # An empty cached value may hide a formula never calculated (a file written by a program).
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(file, read_only=True, data_only=False)
-    try:
-        for (_, cells), formulas in zip(
-            grid, workbook[title].iter_rows(values_only=True), strict=False
-        ):
-            for j, value in enumerate(formulas[: len(cells)]):
-                if cells[j] is None and isinstance(value, str) and value.startswith("="):
-                    cells[j] = _Formula(value)
-    finally:
-        workbook.close()
 
 
 def _key_figures(r: _Reader, data: dict[str, Any]) -> KeyFigures:

@@ -279,11 +279,13 @@ class Rows(Sequence[Row]):
         if isinstance(index, slice):
             return tuple(self[i] for i in range(*index.indices(len(self))))
         label = self._labels[index]  # raises IndexError as a sequence should
-        values = []
+        values: list[Cell] = []
         position = index if index >= 0 else len(self._labels) + index
         for j, store in enumerate(self._columns):
-            v = store[index]
-            values.append(v if isinstance(store, list) else self._cell(position, j, v))
+            if isinstance(store, list):
+                values.append(store[index])
+            else:
+                values.append(self._cell(position, j, store[index]))
         level = self._levels[index] if self._levels is not None else 0
         return Row(label, tuple(values), level, self._lines[index] or None)
 

@@ -6,6 +6,7 @@ from array import array
 from collections.abc import Callable, Hashable, Iterator
 from decimal import Decimal
 
+from . import limits
 from .errors import DatasetError, InconsistentTotalsError, Problem
 from .model import Dataset, Table
 
@@ -31,6 +32,7 @@ def validate(dataset: Dataset, allow_inconsistent: bool = False) -> list[Problem
             problems += _labels(table, file, path)
             inconsistent += _totals(table, file, path)
     problems += _key_figures(dataset, file)
+    problems += limits.check(dataset)  # what the outputs can hold (Excel, Word, ZIP)
     if problems:
         raise DatasetError(problems + inconsistent)
     if inconsistent and not allow_inconsistent:

@@ -53,7 +53,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "label-is-a-list.yaml": (None, ("rows[3].theme (line 42)", "must be text, not a list")),
     "amount-is-boolean.yaml": (
         None,
-        ("rows[3].subsidy (line 42)", "must be a number, not the boolean"),
+        ("rows[3].subsidy (line 42)", "must be a number, not 'yes'"),
     ),
     "amount-with-thousands-separators.yaml": (None, ("rows[3].subsidy", "'2.243.573,59'")),
     "row-has-too-many-cells.yaml": (
@@ -162,7 +162,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
     ),
     "xlsx-not-a-workbook.yaml": (
         "tables/not-a-workbook.xlsx",
-        ("is not a readable .xlsx workbook",),
+        ("the table file is not a readable workbook",),
     ),
     "xlsx-missing-sheet.yaml": (
         None,

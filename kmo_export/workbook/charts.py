@@ -10,6 +10,7 @@ charts follow when a figure changes.
 from __future__ import annotations
 
 import heapq
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -205,13 +206,34 @@ def _axis_title(ctx: Context, column: Any) -> str:
 def _cumulative(
     ws: Any, row: int, first: int, total_cell: str, running: Decimal, total: Decimal, fmt: Any
 ) -> None:
-    ws.write_formula(
-        row,
-        2,
-        f"=SUM({ref(first, 1, True)}:{ref(row, 1)})/{total_cell}",
-        fmt,
-        float(running / total) if total else 0.0,
-    )
+    formula = f"SUM({ref(first, 1, True)}:{ref(row, 1)})/{total_cell}"
+    if not total:  # a column of zeros: 0, as cached, rather than #DIV/0!
+        formula = f"IF({total_cell}=0,0,{formula})"
+    ws.write_formula(row, 2, f"={formula}", fmt, float(running / total) if total else 0.0)
+
+
+# XlsxWriter reads a chart name such as "'x'!A1" as a cell reference, not as text.
+_LOOKS_LIKE_REFERENCE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")
+# The hidden column of the chart sheet that holds such names, so a chart can point to them.
+_NAME_COLUMN = 60
+
+
+class _Names:
+    # Chart names and titles as literal text: one that XlsxWriter would take for a reference
+    # is written to a hidden cell of the chart sheet and the chart points to that cell.
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.row = 0
+
+    def __call__(self, text: str) -> str | list[Any]:
+        if not _LOOKS_LIKE_REFERENCE.match(text):
+            return text
+        if not self.row:
+            self.ws.set_column(_NAME_COLUMN, _NAME_COLUMN, None, None, {"hidden": True})
+        self.row += 1
+        self.ws.write_string(self.row, _NAME_COLUMN, text)
+        return [self.ws.name, self.row, _NAME_COLUMN]
 
 
 def write_charts(
@@ -231,6 +253,7 @@ def write_charts(
     font = {"size": style["font_size"]}
     title_font = {"size": style["font_size"] + 3, "bold": True}
     charts: list[tuple[Any, str]] = []
+    literal = _Names(ws)
     house, other_colour = colours[0], ctx.style["colours"]["other"]
     for block in blocks:
         table = block.layout.table
@@ -248,12 +271,12 @@ def write_charts(
         values = f"={data}!{ref(block.first_row, 1, True)}:{ref(block.last_row, 1, True)}"
         # Charts keep the column's decimals: 12,5 mln is not 13 mln.
         code = number_format(ctx.style, column)
-        axis_title = {"name": _axis_title(ctx, column), "name_font": font}
+        axis_title = {"name": literal(_axis_title(ctx, column)), "name_font": font}
         key = "top" if block.rest is not None else "all"
         title = labels.get(f"workbook.charts.{key}", n=n, **names)
         bar = workbook.add_chart({"type": "bar"})
         series: dict[str, Any] = {
-            "name": name,
+            "name": literal(name),
             "categories": categories,
             "values": values,
             "fill": {"color": house},
@@ -263,7 +286,7 @@ def write_charts(
         if block.rest is not None:  # the "other" bar, last, in grey
             series["points"] = [None] * len(block.rows) + [{"fill": {"color": other_colour}}]
         bar.add_series(series)
-        bar.set_title({"name": title, "name_font": title_font})
+        bar.set_title({"name": literal(title), "name_font": title_font})
         bar.set_legend({"none": True})
         bar.set_y_axis({"reverse": True, "crossing": "max", "num_font": font})
         bar.set_x_axis(
@@ -286,7 +309,7 @@ def write_charts(
             columns = workbook.add_chart({"type": "column"})
             columns.add_series(
                 {
-                    "name": name,
+                    "name": literal(name),
                     "categories": top_categories,
                     "values": f"={data}!{ref(block.first_row, 1, True)}:{ref(top, 1, True)}",
                     "fill": {"color": house},
@@ -314,7 +337,7 @@ def write_charts(
             pareto_key = "pareto_top" if block.rest is not None else "pareto"
             columns.set_title(
                 {
-                    "name": labels.get(f"workbook.charts.{pareto_key}", n=n, **names),
+                    "name": literal(labels.get(f"workbook.charts.{pareto_key}", n=n, **names)),
                     "name_font": title_font,
                 }
             )
@@ -380,6 +403,8 @@ def write_charts(
     step = style["rows_per_chart"]
     breaks = []
     for k, (chart, alt) in enumerate(charts):
+        if literal.row:  # names in the hidden column: shown only if hidden cells are read
+            chart.show_hidden_data()
         row = 2 + k * step
         if k:
             breaks.append(row - 1)

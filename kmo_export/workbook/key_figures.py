@@ -75,7 +75,7 @@ def write(ctx: Context, ws: Any, figures: KeyFigures, table: TableLayout | None)
             ws.write_formula(
                 row,
                 1,
-                f"=IF(N({n})=0,{formula_text(ctx.empty)},{a}/{n})",
+                f"=IF(SUM({n})=0,{formula_text(ctx.empty)},{a}/{n})",
                 formats.value(number_format(style, t.value_columns[amount])),
                 float(total_a / total_n) if total_a is not None and total_n else ctx.empty,
             )

@@ -1,33 +1,15 @@
-"""House style of the workbook: ``templates/workbook-style.toml`` and the cell formats made from it."""
+"""House style of the workbook: the theme (``templates/theme.toml``) and the cell formats made from it."""
 
 from __future__ import annotations
 
-import tomllib
-from functools import cache
 from typing import Any
 
 from ..model import Column, ColumnType
-from ..resources import templates_dir
+from ..theme import STYLE_ENV
+from ..theme import load_theme as load_style
+from ..theme import theme_for as style_for
 
-STYLE_FILE = "workbook-style.toml"
-
-
-@cache
-def load_style() -> dict[str, Any]:
-    """The parsed style file (read once per process)."""
-    with (templates_dir() / STYLE_FILE).open("rb") as handle:
-        return tomllib.load(handle)
-
-
-def style_for(language: str) -> dict[str, Any]:
-    """The style with the number formats of ``language`` (``[number_formats.LANG]``) applied."""
-    style = load_style()
-    codes = style["number_formats"]
-    override = codes.get(language)
-    merged = {k: v for k, v in codes.items() if isinstance(v, str)}
-    if isinstance(override, dict):
-        merged.update(override)
-    return {**style, "number_formats": merged}
+__all__ = ["STYLE_ENV", "Formats", "is_million", "load_style", "number_format", "style_for"]
 
 
 def number_format(style: dict[str, Any], column: Column) -> str:

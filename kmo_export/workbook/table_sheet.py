@@ -201,7 +201,9 @@ def write(ctx: Context, worksheet: Any, layout: TableLayout) -> None:
     def column_sum(column: int) -> str:
         if hier:
             return f"SUMIF({level_area},0,{area(first, last, column)})"
-        return f"SUBTOTAL(109,{area(first, last, column)})"
+        # SUBTOTAL 9, not 109: Gnumeric evaluates 109 to #NUM!, and the two differ only for
+        # rows hidden by hand, which the workbook has none of (filtered rows count in neither).
+        return f"SUBTOTAL(9,{area(first, last, column)})"
 
     widths = _widths(ctx, layout, totals)
     for c, width in enumerate(widths):
@@ -379,7 +381,12 @@ def _total_cells(
             a = ref(total_row, layout.value_cols[d.source])
             n = ref(total_row, layout.value_cols[d.count])  # type: ignore[index]
             value = float(amount / count) if amount is not None and count else ctx.empty
-            cells[d.column] = ("formula", f"=IF(N({n})=0,{empty},{a}/{n})", value, codes[d.source])
+            cells[d.column] = (
+                "formula",
+                f"=IF(SUM({n})=0,{empty},{a}/{n})",
+                value,
+                codes[d.source],
+            )
     return cells
 
 
@@ -475,7 +482,9 @@ def _write_rows(
             guard = []
             if has_none[d.source]:
                 guard.append(f'{src}{{r}}=""')
-            guard.append(f"N({n}{{r}})=0")
+            # SUM(x)=0, not N(x)=0: true for a blank, 0 or text count alike, and Gnumeric
+            # evaluates N() of a blank cell to #NUM!.
+            guard.append(f"SUM({n}{{r}})=0")
             plans.append(
                 (d, f"=IF(OR({','.join(guard)}),{empty_formula},{src}{{r}}/{n}{{r}})", None)
             )

@@ -1,0 +1,337 @@
+"""The analysis: each derived figure only where it means something, with values checked by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from kmo_export.analysis import ChartKind, DerivedKind, TotalKind, analyse
+from kmo_export.checks import half_unit, published_places, ratio_percent, within_rounding
+from kmo_export.model import (
+    Answer,
+    Average,
+    CellRef,
+    CheckKind,
+    Column,
+    ColumnGroup,
+    ColumnType,
+    Dataset,
+    DimensionKind,
+    Figure,
+    FigureCheck,
+    NotAvailable,
+    Person,
+    Question,
+    Row,
+    Table,
+    TotalSource,
+)
+
+LABEL = Column("label", "Label", ColumnType.LABEL)
+
+
+def dataset(*tables: Table, figures: tuple[Figure, ...] = (), format: int = 2) -> Dataset:
+    return Dataset(
+        path=Path("test.yaml"),
+        number=1,
+        date=dt.date(2024, 1, 1),
+        asked_by="Lid",
+        addressed_to=Person("Minister"),
+        subject="Onderwerp",
+        introduction=(),
+        questions=(Question(1, ("Vraag?",)),),
+        answers=(Answer(1, ("Antwoord.",), tables),),
+        figures=figures,
+        format=format,
+    )
+
+
+def year_series(total: tuple | None = None) -> Table:
+    columns = (
+        Column("year", "Jaar", ColumnType.LABEL),
+        Column("limburg", "# Limburg", ColumnType.COUNT),
+        Column("flanders", "# Vlaanderen", ColumnType.COUNT),
+        Column("share", "% Limburg", ColumnType.PERCENT, decimals=1, ratio=("limburg", "flanders")),
+    )
+    rows = [
+        Row("2020", (D(10), D(100), D("10.0"))),
+        Row("2021", (D(20), D(400), D("5.0"))),
+        Row("2022", (D(30), D(300), D("10.5"))),  # 10.0 % in truth: a published error
+        Row("2025 (31/10)", (D(60), D(425), D("14.1"))),
+    ]
+    return Table("per_year", columns, rows, reported_total=total, total_label="Totaal")
+
+
+def themes() -> Table:
+    columns = (
+        Column("theme", "Thema", ColumnType.LABEL),
+        Column("projects", "Projecten", ColumnType.COUNT),
+        Column("subsidy", "Subsidie", ColumnType.AMOUNT, unit="EUR", decimals=2),
+    )
+    rows = [
+        Row("A", (D(5), D("100.10"))),
+        Row("B", (D(20), D("50.00"))),
+        Row("C", (D(20), D("300.05"))),
+        Row("D", (D(1), None)),
+    ]
+    return Table("themes", columns, rows, reported_total=(D(46), D("450.15")))
+
+
+def test_checks_arithmetic():
+    assert published_places(D("9.8")) == 1 and published_places(D("120")) == 0
+    assert half_unit(D("9.80")) == D("0.005")
+    assert ratio_percent(D(120), D(1225)).quantize(D("0.0001")) == D("9.7959")
+    assert ratio_percent(D(1), D(0)) is None
+    assert within_rounding(D("9.8"), D(120) * 100 / D(1225))
+    assert not within_rounding(D("9.9"), D(120) * 100 / D(1225))
+    assert within_rounding(D("100"), D("99.99"), rows=4)
+
+
+def test_periods_are_inferred_and_never_ranked():
+    table = year_series()
+    assert table.kind is DimensionKind.PERIOD
+    ta = analyse(dataset(table)).table(table)
+    kinds = {d.kind for d in ta.derived}
+    assert DerivedKind.RANK not in kinds and DerivedKind.SHARE not in kinds
+    assert DerivedKind.CUMULATIVE not in kinds
+    with pytest.raises(ValueError):
+        ta.ranked(0)
+    # counts of firms per year do not add up unless declared: no total row made up
+    assert ta.additive == (False, False, False)
+    assert not ta.has_total_row
+
+
+def test_change_on_previous_period_skips_a_partial_period():
+    table = year_series()
+    ta = analyse(dataset(table)).table(table)
+    change = next(d for d in ta.derived if d.kind is DerivedKind.CHANGE and d.source == 0)
+    pct = next(d for d in ta.derived if d.kind is DerivedKind.CHANGE_PERCENT and d.source == 0)
+    assert list(ta.values(change)) == [None, D(10), D(10), None]
+    assert list(ta.values(pct)) == [None, D(1), D(10) / D(20), None]
+    # a percentage gets no change column (points, not a change of a quantity)
+    assert all(d.source != 2 for d in ta.derived if d.kind is DerivedKind.CHANGE)
+
+
+def test_ratio_total_is_the_ratio_of_the_totals_and_each_row_is_checked():
+    table = year_series(total=(D(120), D(1225), D("9.8")))
+    ta = analyse(dataset(table)).table(table)
+    value, kind = ta.totals[2]
+    assert kind is TotalKind.RATIO and value == D(120) * 100 / D(1225)
+    assert [c.ok for c in ta.total_checks] == [True]  # 9.8 is 120 / 1225 rounded
+    failed = ta.failed_ratio_checks
+    assert [(c.row, c.published) for c in failed] == [(2, D("10.5"))]
+    ratio = next(d for d in ta.derived if d.kind is DerivedKind.RATIO)
+    assert list(ta.values(ratio))[1] == D(20) / D(400)
+    assert ta.total_value(ratio) == D(120) / D(1225)
+
+
+def test_a_published_ratio_total_that_is_a_sum_is_a_finding():
+    summed = D("10.0") + D("5.0") + D("10.5") + D("14.1")
+    table = year_series(total=(D(120), D(1225), summed))
+    ta = analyse(dataset(table)).table(table)
+    assert [c.ok for c in ta.total_checks] == [False]
+
+
+def test_categories_shares_ranks_cumulative_and_top():
+    table = themes()
+    ta = analyse(dataset(table)).table(table)
+    assert ta.additive == (True, True)
+    assert ta.sums == (D(46), D("450.15"))
+    assert all(c.ok for c in ta.total_checks)
+    share = next(d for d in ta.derived if d.kind is DerivedKind.SHARE and d.source == 1)
+    assert list(ta.values(share)) == [
+        D("100.10") / D("450.15"),
+        D("50.00") / D("450.15"),
+        D("300.05") / D("450.15"),
+        None,
+    ]
+    rank = next(d for d in ta.derived if d.kind is DerivedKind.RANK)
+    assert list(ta.values(rank)) == [3, 1, 2, 4]  # ties keep the published order
+    cumulative = next(d for d in ta.derived if d.kind is DerivedKind.CUMULATIVE)
+    assert list(ta.values(cumulative))[-1] == 1
+    top = ta.top(1, 2)
+    assert top.rows == (2, 0) and top.rest_count == 1 and top.rest_total == D("50.00")
+    # no average unless declared (format 2)
+    assert DerivedKind.AVERAGE not in {d.kind for d in ta.derived}
+
+
+def test_format_1_implies_the_one_average_it_always_meant():
+    table = themes()
+    ta = analyse(dataset(table, format=1)).table(table)
+    average = next(d for d in ta.derived if d.kind is DerivedKind.AVERAGE)
+    assert average.definition.measure == "subsidy" and average.definition.denominator == "projects"
+    assert list(ta.values(average))[:2] == [D("100.10") / 5, D("50.00") / 20]
+    assert ta.total_value(average) == D("450.15") / 46
+
+
+def test_declared_average_and_non_additive_measure_get_no_rest_bar():
+    base = themes()
+    table = Table(
+        base.id,
+        (
+            base.columns[0],
+            Column("projects", "Projecten", ColumnType.COUNT, additive=False),
+            base.columns[2],
+        ),
+        base.rows,
+        averages=(Average("per_project", "Subsidie per project", "subsidy", "projects"),),
+    )
+    ta = analyse(dataset(table)).table(table)
+    assert ta.top(0, 1).rest_total is None  # the others of a non-additive count do not add up
+    assert ta.top(1, 1).rest_total == D("150.10")
+    assert [d.label for d in ta.derived if d.kind is DerivedKind.AVERAGE] == [
+        "Subsidie per project"
+    ]
+    assert ta.primary == 1  # rankings follow the additive amount
+
+
+def test_share_of_distribution_summing_to_99_99_is_consistent():
+    columns = (
+        LABEL,
+        Column("n", "Aantal", ColumnType.COUNT),
+        Column("pct", "Aandeel", ColumnType.PERCENT, decimals=2, share_of="n"),
+    )
+    rows = [
+        Row("a", (D(1), D("33.33"))),
+        Row("b", (D(1), D("33.33"))),
+        Row("c", (D(1), D("33.33"))),
+    ]
+    for published in (D("100.00"), D("99.99")):
+        table = Table("t", columns, rows, reported_total=(D(3), published))
+        ta = analyse(dataset(table)).table(table)
+        assert all(c.ok for c in ta.total_checks), published
+        assert not ta.failed_ratio_checks
+    table = Table("t", columns, rows, reported_total=(D(3), D("98.00")))
+    assert not all(c.ok for c in analyse(dataset(table)).table(table).total_checks)
+
+
+def test_not_available_and_blank_are_never_computed_with():
+    columns = (LABEL, Column("n", "Aantal", ColumnType.COUNT))
+    rows = [
+        Row("a", (D(4),)),
+        Row("b", (NotAvailable("n.v.t."),)),
+        Row("c", (None,)),
+        Row("d", (D(0),)),
+    ]
+    table = Table("t", columns, rows)
+    assert table.rows[1].values == (NotAvailable("n.v.t."),)
+    assert table.rows.has_not_available
+    ta = analyse(dataset(table)).table(table)
+    assert ta.sums == (D(4),)
+    share = next(d for d in ta.derived if d.kind is DerivedKind.SHARE)
+    assert list(ta.values(share)) == [D(1), None, None, D(0)]
+
+
+def test_prose_total_is_a_published_total():
+    columns = (
+        Column("province", "Provincie", ColumnType.LABEL),
+        Column("amount", "Steun", ColumnType.AMOUNT, unit="EUR", decimals=1, multiplier=6),
+    )
+    rows = [Row("Antwerpen", (D("40.5"),)), Row("Limburg", (D("79.5"),))]
+    table = Table(
+        "p",
+        columns,
+        rows,
+        reported_total=(D("120.0"),),
+        total_source=TotalSource.PROSE,
+        total_sentence="In totaal werd 120 miljoen euro steun gegeven.",
+    )
+    ta = analyse(dataset(table)).table(table)
+    assert ta.total_is_prose and ta.totals[0] == (D("120.0"), TotalKind.SUM)
+    assert all(c.ok for c in ta.total_checks)
+
+
+def test_charts_follow_the_meaning():
+    period = year_series()
+    plans = analyse(dataset(period)).table(period).charts(15)
+    assert [p.kind for p in plans] == [ChartKind.COLUMNS]
+    assert plans[0].measures == (0, 1) and plans[0].secondary == (2,)
+    cats = themes()
+    plans = analyse(dataset(cats)).table(cats).charts(2)
+    assert [p.kind for p in plans] == [ChartKind.BARS, ChartKind.BARS, ChartKind.PARETO]
+    assert plans[0].top.rows == (1, 2)  # 20, 20 (tie: published order), then 5
+    groups = Table(
+        "g",
+        (
+            Column("year", "Jaar", ColumnType.LABEL),
+            Column("a_n", "#", ColumnType.COUNT, group="OND"),
+            Column("a_p", "%", ColumnType.PERCENT, group="OND"),
+            Column("b_n", "#", ColumnType.COUNT, group="ICON"),
+            Column("b_p", "%", ColumnType.PERCENT, group="ICON"),
+        ),
+        [Row("2020", (D(1), D(2), D(3), D(4)))],
+        groups=(ColumnGroup("OND", ("a_n", "a_p")), ColumnGroup("ICON", ("b_n", "b_p"))),
+    )
+    plans = analyse(dataset(groups)).table(groups).charts(15)
+    assert [(p.kind, p.measures) for p in plans] == [
+        (ChartKind.GROUPS, (0, 2)),
+        (ChartKind.LINE, (1, 3)),
+    ]
+
+
+def test_stated_figures_are_checked_against_the_answer():
+    figures = (
+        Figure(
+            "submitted",
+            1,
+            D(1250),
+            ColumnType.COUNT,
+            "ingediend",
+            "1.250 ingediend",
+            check=FigureCheck(CheckKind.SUM, figures=("a", "b", "c")),
+        ),
+        Figure("a", 1, D(40), ColumnType.COUNT, "onontvankelijk"),
+        Figure("b", 1, D(160), ColumnType.COUNT, "negatief"),
+        Figure("c", 1, D(1051), ColumnType.COUNT, "goedgekeurd"),
+        Figure(
+            "pct",
+            1,
+            D("57.4"),
+            ColumnType.PERCENT,
+            "aandeel",
+            check=FigureCheck(CheckKind.CELL, CellRef("per_year", "share", "2020")),
+        ),
+        Figure(
+            "ok",
+            1,
+            D("10.0"),
+            ColumnType.PERCENT,
+            "aandeel",
+            check=FigureCheck(
+                CheckKind.RATIO,
+                figures=(
+                    CellRef("per_year", "limburg", "2020"),
+                    CellRef("per_year", "flanders", "2020"),
+                ),
+            ),
+        ),
+    )
+    analysis = analyse(dataset(year_series(), figures=figures))
+    results = {r.figure.id: r for r in analysis.figures}
+    assert results["submitted"].computed == D(1251) and results["submitted"].contradicted
+    assert results["pct"].computed == D("10.0") and results["pct"].contradicted
+    assert results["ok"].ok is True
+    assert results["a"].ok is None
+    assert [r.figure.id for r in analysis.contradicted_figures] == ["submitted", "pct"]
+
+
+def test_bundled_dataset_keeps_its_figures(bundled_dataset):
+    ta = analyse(bundled_dataset).table("themes")
+    assert ta.kind is DimensionKind.CATEGORY
+    assert ta.sums == (D(173053), D("56813023.08"))
+    kinds = [d.kind for d in ta.derived]
+    assert kinds == [
+        DerivedKind.SHARE,
+        DerivedKind.SHARE,
+        DerivedKind.AVERAGE,
+        DerivedKind.CUMULATIVE,
+        DerivedKind.RANK,
+    ]
+    top = ta.top(0, 15)
+    assert (
+        len(top.rows) == 15
+        and top.rest_count == len(bundled_dataset.answers[3].tables[0].rows) - 15
+    )
