@@ -369,7 +369,7 @@ def test_published_inconsistency_is_reported_kept_and_exits_1(tmp_path):
         and "differs from the sum of the rows 19" in result.stderr
     )
     # The total stays as published.
-    assert "values: {aantal_dossiers: 20}" in target.read_text(encoding="utf-8")
+    assert "values: {dossiers: 20}" in target.read_text(encoding="utf-8")
     result = CliRunner().invoke(
         main, ["import", str(source), "-o", str(target), "--force", "--allow-inconsistent"]
     )
