@@ -13,7 +13,7 @@ from .errors import KmoExportError, OutputError, Problem, printable_name
 from .loader import read_dataset
 from .model import Report
 from .output import WrittenFile, atomic_write, together
-from .validate import validate
+from .validate import dataset_warnings, validate
 
 if TYPE_CHECKING:
     from .brief.template import Template
@@ -134,9 +134,15 @@ def _write_pdf(
         return atomic_write(paths["pdf"], lambda tmp: convert(docx, tmp))
 
 
-def check(dataset_path: Path) -> None:
-    """Validate one dataset; raise DatasetError listing every problem (inconsistent totals too)."""
-    validate(read_dataset(dataset_path))
+def check(dataset_path: Path) -> list[Problem]:
+    """Validate one dataset; raise DatasetError listing every problem (inconsistent totals too).
+
+    Returns the warnings of a valid dataset (key figures their checks contradict, percentages
+    that look like fractions).
+    """
+    dataset = read_dataset(dataset_path)
+    validate(dataset)
+    return dataset_warnings(dataset)
 
 
 class NoMatchError(KmoExportError):

@@ -404,13 +404,17 @@ def _size(n: int) -> str:
 @click.argument("datasets", nargs=-1, required=True, metavar="DATASET|DIR|GLOB...")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
 @_problem_format_option("--format", "--problem-format")
-def check(datasets: tuple[str, ...], quiet: bool, problem_format: str = "text") -> None:
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def check(
+    datasets: tuple[str, ...], quiet: bool, strict: bool, problem_format: str = "text"
+) -> None:
     """Validate datasets without writing anything; list every problem of every dataset.
 
     Also reports datasets that 'build' could not write together (two with the same
     output name) or at all (a file name unusable as an output name). Exits 1 if
     there is any problem, including a reported total that differs from the sum of
-    its rows: use it as a pull-request gate.
+    its rows: use it as a pull-request gate. Key figures that the rest of the answer
+    contradicts are warnings ('Warning:' lines, exit 0; exit 1 with --strict).
 
     \b
     With --format json the result is one JSON document on stdout; with --format github
@@ -432,15 +436,19 @@ def check(datasets: tuple[str, ...], quiet: bool, problem_format: str = "text") 
     invalid: set[Path] = set()
     text = problem_format == "text"
     records: list[dict[str, Any]] = []
+    warned = False
 
-    def report(path: Path, lines: list[str], structured: list[Any]) -> None:
-        for item in _problem_records(path, lines, "error", structured):
+    def report(
+        path: Path, lines: list[str], structured: list[Any], severity: str = "error"
+    ) -> None:
+        for item in _problem_records(path, lines, severity, structured):
             records.append(item)
             if problem_format == "github":
                 click.echo(_annotation(item))
         if text:
+            prefix = "Error" if severity == "error" else "Warning"
             for line in lines:
-                click.echo(f"Error: {printable(line)}", err=True)
+                click.echo(f"{prefix}: {printable(line)}", err=True)
 
     for path in paths:
         problems: list[str] = []
@@ -450,7 +458,10 @@ def check(datasets: tuple[str, ...], quiet: bool, problem_format: str = "text") 
         except KmoExportError as exc:
             problems += _lines(exc)
         try:
-            check_one(path)
+            warnings = check_one(path)
+            if warnings:
+                report(path, [str(w) for w in warnings], list(warnings), "warning")
+                warned = True
         except KmoExportError as exc:
             problems += _lines(exc)
             structured += getattr(exc, "problems", [])
@@ -479,8 +490,34 @@ def check(datasets: tuple[str, ...], quiet: bool, problem_format: str = "text") 
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     elif invalid or (not quiet and len(paths) > 1):
         click.echo(f"{len(paths) - len(invalid)} valid, {len(invalid)} invalid", err=bool(invalid))
-    if invalid:
+    if invalid or (strict and warned):
         sys.exit(1)
+
+
+@main.command(
+    context_settings=CONTEXT,
+    short_help="Write the format-2 equivalent of a format-1 dataset.",
+)
+@click.argument("dataset", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write. Default: the dataset's name with -format2.yaml, beside it.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def upgrade(dataset: Path, output: Path | None, force: bool) -> None:
+    """Write the format-2 equivalent of a format-1 dataset (see README, Dataset format 2).
+
+    \b
+    Example:
+      kmo-export upgrade data/kmo-portefeuille-2019.yaml -o new.yaml
+    """
+    from .upgrade import upgrade as upgrade_dataset
+
+    target = output or dataset.with_name(f"{dataset.stem}-format2.yaml")
+    written = upgrade_dataset(dataset, target, force=force)
+    click.echo(f"wrote {written.path}")
 
 
 @main.command(
