@@ -11,10 +11,10 @@ import pytest
 
 from kmo_export.errors import ImportTextError
 from kmo_export.importer import import_source, import_text, parse_text
+from kmo_export.loader import load
 
 from .conftest import BUNDLED, SEED_TEXT, needs_libreoffice, soffice_convert
 from .import_support import data_tables
-from .import_support import load_imported as load
 
 TEXTS = Path(__file__).parent / "import_texts"
 D = Decimal

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from kmo_export.cli import main
 from kmo_export.errors import ImportTextError
 from kmo_export.importer import import_source, import_text, parse_text
-from kmo_export.importer.parse import MAX_SUBJECT
+from kmo_export.limits import MAX_SUBJECT
+from kmo_export.loader import load
 
 from .import_support import data_tables
-from .import_support import load_imported as load
 
 TEXTS = Path(__file__).parent / "import_texts"
 D = Decimal
@@ -410,3 +410,23 @@ def test_every_imported_text_checks_and_builds(tmp_path, name):
     assert dataset.subject and len(dataset.subject) <= MAX_SUBJECT
     built = build(target, BuildOptions(output_dir=tmp_path / "out", formats=("xlsx", "docx")))
     assert {w.path.suffix for w in built.outputs} == {".xlsx", ".docx"}
+
+
+def test_one_unnumbered_answer_answers_every_question_and_an_annex_mid_answer_is_no_closing():
+    text = (TEXTS / "number_alone.txt").read_text(encoding="utf-8")
+    body = text.split("Hierbij mijn antwoord op de vragen 1 tot 3.\n", 1)[1]
+    unnumbered = text.replace(body, "\nDe drie vragen worden samen beantwoord.\n")
+    data = parse_text(unnumbered)
+    (answer,) = data["answers"]
+    assert answer["number"] == [1, 2, 3]
+    assert "opening" not in data
+    assert any("answer to questions [1, 2, 3]" in what for _, what in data["_guesses"])
+    # "Bijlage 1: ..." inside answer 2, with answer 3 after it, stays in answer 2.
+    mid = text.replace(
+        "De gemiddelde doorlooptijd bedroeg 41 dagen.\n",
+        "De gemiddelde doorlooptijd bedroeg 41 dagen.\n\nBijlage 1: de doorlooptijd per maand.\n",
+    )
+    data = parse_text(mid)
+    assert [a["number"] for a in data["answers"]] == [1, 2, 3]
+    assert data["answers"][1]["content"][-1] == {"text": "Bijlage 1: de doorlooptijd per maand."}
+    assert data["closing"][0].startswith("BIJLAGE 1 –")

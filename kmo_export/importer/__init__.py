@@ -120,8 +120,6 @@ def _check(tmp: Path, target: Path, source: Path) -> dict[str, list[str]]:
     except InconsistentTotalsError as exc:
         inconsistent, warnings = [named(line) for line in exc.lines()], []
     except DatasetError as exc:
-        if any("unsupported format" in line for line in exc.lines()):  # TEMPORARY: format-1 loader
-            return {"inconsistent": [], "warnings": []}
         raise ImportTextError(
             f"{source}: the dataset read from it does not pass 'check' (a bug in the importer: "
             f"please report it): {named(exc.lines()[0])}"

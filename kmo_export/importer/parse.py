@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..limits import MAX_SUBJECT
 from .tables import ParsedTable, find_regions, parse_table, split_line, table_id
 from .text import (
     Line,
@@ -45,8 +46,6 @@ _TECHNICAL = re.compile(r"^(?:technische\s+vra(?:ag|gen)\b|antwoord\s*[:.]?\s*(?
 # The closing parts: annex references ("BIJLAGE 1 – ...", "Bijlage 2: ...").
 _ANNEX = re.compile(r"^(?:BIJLAGEN?\b|Bijlagen?\s*(?:\d+\w?)?\s*(?:[:.–-]|$))")
 _SENTENCE_END = re.compile(r"[.!?]$|[.!?]\s+[A-Z]")
-#: A subject is a title: the outputs put it in a document property of at most 255 characters.
-MAX_SUBJECT = 255
 _JOINERS = ("-", "–", ":", " van", " en", " in", " op", " voor", " de", " het", " over", " bij")
 
 
@@ -181,9 +180,13 @@ def parse(source: Source) -> Parsed:
 
     k, number, date, asker = _answer_heading(source, lines, answer_at, number, date, asker)
     body = drop_page_furniture(source, lines[k:])
-    body, closing = _closing(body)
     known = [q.number for q in questions]
     lead, answer_items = _numbered(body, strict=False, known=set(known))
+    # The annex references close the last answer (or the one unnumbered answer).
+    if answer_items:
+        answer_items[-1].lines, closing = _closing(answer_items[-1].lines)
+    else:
+        lead, closing = _closing(lead)
     opening: list[str] = []
     if not answer_items:
         answer_items = [Item(known if len(known) > 1 else [known[0]], lead)]
