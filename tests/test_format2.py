@@ -636,7 +636,7 @@ def test_table_ids_are_unique_ignoring_case(tmp_path):
     )
     (message,) = problems(path)
     assert "answers[0].content[1].table.id" in message
-    assert "table id 'themes' is used twice (as 'Themes': Excel ignores case)" in message
+    assert "table id 'themes' differs from 'Themes' only in case" in message
 
 
 def test_format_2_fields_in_a_format_1_file_say_so(tmp_path):

@@ -277,8 +277,8 @@ def test_line_numbers_ignore_unicode_line_breaks_in_strings(tmp_path, separator)
     text = write(tmp_path / "d.yaml", data).read_text(encoding="utf-8")
     text = text.replace("subsidy: 5942507.37", "subsidy: veel", 1)
     (tmp_path / "d.yaml").write_text(text, encoding="utf-8")
-    # A cell's problem names the line where its row starts.
-    expected = next(i for i, line in enumerate(text.split("\n"), 1) if "Administratie" in line)
+    # A cell's problem names the line of the value itself.
+    expected = next(i for i, line in enumerate(text.split("\n"), 1) if "subsidy: veel" in line)
     result = CliRunner().invoke(main, ["check", str(tmp_path / "d.yaml")])
     assert result.exit_code == 1
     assert f"(line {expected}): must be a number" in result.stderr, result.stderr
