@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 
 from .parsed import ParsedTable
@@ -40,7 +41,9 @@ def hierarchy(table: ParsedTable, pivot: bool) -> None:
             out.append(rest)
         return out
 
-    def subtrees(i: int, level: int):  # (next row, levels) of the subtree rooted at row i
+    def subtrees(
+        i: int, level: int
+    ) -> Iterator[tuple[int, dict[int, int]]]:  # (next row, levels) of the subtree rooted at row i
         budget[0] -= 1
         if budget[0] < 0:
             return
@@ -50,7 +53,9 @@ def hierarchy(table: ParsedTable, pivot: bool) -> None:
                 yield nxt, {i: level, **assign}
         yield i + 1, {i: level}
 
-    def sequence(k: int, level: int, need: Need):  # subtrees from row k that add up to need
+    def sequence(
+        k: int, level: int, need: Need
+    ) -> Iterator[tuple[int, dict[int, int]]]:  # subtrees from row k that add up to need
         if k >= count:
             return
         for nxt, assign in subtrees(k, level):
@@ -62,7 +67,9 @@ def hierarchy(table: ParsedTable, pivot: bool) -> None:
             for nxt2, assign2 in sequence(nxt, level, rest):
                 yield nxt2, {**assign, **assign2}
 
-    def forest(k: int):  # the whole table from row k as top-level subtrees
+    def forest(
+        k: int,
+    ) -> Iterator[dict[int, int]]:  # the whole table from row k as top-level subtrees
         if k >= count:
             yield {}
             return

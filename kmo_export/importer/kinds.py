@@ -59,13 +59,13 @@ def ratios(table: ParsedTable, notes: list[tuple[int, str]], at: int) -> None:
         half = Decimal(5).scaleb(-column.decimals - 1)
         found = None
         for (a, ca), (b, cb) in itertools.permutations(others, 2):
-            if _agrees(table, j, half, lambda row, a=a, b=b: (row[a], row[b])):
+            if _agrees(table, j, half, a, b):
                 found = ("ratio", ca.key, cb.key, f"{ca.label} / {cb.label}")
                 break
         if found is None:
             for a, ca in others:
                 total = sum((row[a] or Decimal(0) for row in table.values), Decimal(0))
-                if total and _agrees(table, j, half, lambda row, a=a, t=total: (row[a], t), False):
+                if total and _agrees(table, j, half, a, None, total):
                     found = ("share", ca.key, "", f"{ca.label} / total {ca.label}")
                     break
         if found is None:
@@ -78,20 +78,27 @@ def ratios(table: ParsedTable, notes: list[tuple[int, str]], at: int) -> None:
         notes.append((at, f"column {column.label!r} declared as {what} (every row agrees)"))
 
 
-# Whether column j equals 100 * a / b in every row that gives all three (two rows at least).
-def _agrees(table: ParsedTable, j: int, half: Decimal, pair, total: bool = True) -> bool:  # type: ignore[no-untyped-def]
+# Whether column j equals 100 * a / b (b None: a / total) in every row giving all three (two at least).
+def _agrees(
+    table: ParsedTable,
+    j: int,
+    half: Decimal,
+    a: int,
+    b: int | None,
+    total: Decimal | None = None,
+) -> bool:
     rows = list(table.values)
-    if total and table.total_values is not None:
-        rows.append(table.total_values)
+    if b is not None and table.total_values is not None:
+        rows.append(table.total_values)  # a ratio holds on the total row too
     checked = 0
     for row in rows:
         value = row[j]
-        a, b = pair(row)
-        if value is None or a is None or b is None:
+        numerator, denominator = row[a], (row[b] if b is not None else total)
+        if value is None or numerator is None or denominator is None:
             continue
-        if not b:
+        if not denominator:
             return False
-        if abs(Decimal(100) * a / b - value) > half + Decimal("1e-9"):
+        if abs(Decimal(100) * numerator / denominator - value) > half + Decimal("1e-9"):
             return False
         checked += 1
     return checked >= 2
@@ -222,8 +229,9 @@ def _resolve_points(
         for choice in itertools.product((False, True), repeat=len(body)):
             trial = list(plain)
             for i, alt in zip(body, choice, strict=True):
-                if alt:
-                    trial[i] = _requantize(cells[i].alternative, places)  # type: ignore[union-attr]
+                alternative = cells[i].alternative  # type: ignore[union-attr]
+                if alt and alternative is not None:
+                    trial[i] = _requantize(alternative, places)
             rows_sum = sum((v for v in trial[: len(table.rows)] if v is not None), Decimal(0))
             if rows_sum == reported:
                 fits.append(trial)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..limits import MAX_SUBJECT
-from .tables import ParsedTable, find_regions, parse_table, split_line, table_id
+from .tables import ParsedTable, Region, find_regions, parse_table, split_line, table_id
 from .text import (
     Line,
     Source,
@@ -510,11 +510,11 @@ def _closing(body: list[Line]) -> tuple[list[Line], list[str]]:
             and any(not x.blank for x in body[:idx])
         ):
             # Each annex line is a paragraph of its own, also without blank lines between.
-            rest = []
-            for line in body[idx:]:
-                if _ANNEX.match(line.text) and rest and not rest[-1].blank:
-                    rest.append(Line(line.no, "", ""))
-                rest.append(line)
+            rest: list[Line] = []
+            for annex in body[idx:]:
+                if _ANNEX.match(annex.text) and rest and not rest[-1].blank:
+                    rest.append(Line(annex.no, "", ""))
+                rest.append(annex)
             return body[:idx], [p for _, p in paragraphs(rest)]
     return body, []
 
@@ -539,7 +539,7 @@ def _content(
 
 
 # The text around a table (the paragraph before it, the one after), for units and totals.
-def _near_text(before: list[str | ParsedTable], lines: list[Line], region) -> list[str]:  # type: ignore[no-untyped-def]
+def _near_text(before: list[str | ParsedTable], lines: list[Line], region: Region) -> list[str]:
     near = [b for b in before[-1:] if isinstance(b, str)]
     after = lines[region.end : region.end + 8]
     tail = paragraphs(after)
