@@ -275,6 +275,9 @@ def test_several_tables_captions_and_totals_without_some_values(tmp_path):
         ("1b", "Premies per jaar"),
     ]
     assert by_type.caption == "Premies per type"
+    # "Aandeel (%)" is each type's share of the count: declared, so no output sums it.
+    assert data_tables(data)[0]["measures"][2]["share_of"] == "aantal"
+    assert by_type.value_columns[2].share_of == "aantal"
     assert by_type.id != by_year.id
     assert [c.type.value for c in by_type.value_columns] == ["count", "amount", "percent"]
     assert by_type.total_label == "TOTAAL"
