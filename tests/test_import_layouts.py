@@ -430,3 +430,75 @@ def test_one_unnumbered_answer_answers_every_question_and_an_annex_mid_answer_is
     assert [a["number"] for a in data["answers"]] == [1, 2, 3]
     assert data["answers"][1]["content"][-1] == {"text": "Bijlage 1: de doorlooptijd per maand."}
     assert data["closing"][0].startswith("BIJLAGE 1 –")
+
+
+NUMBERED = """aan JO BROUNS
+VLAAMS MINISTER VAN ECONOMIE
+
+Steun - Overzicht
+
+{questions}
+
+JO BROUNS
+VLAAMS MINISTER VAN ECONOMIE
+
+ANTWOORD
+op vraag nr. 5 van 3 maart 2024
+van AN PEETERS
+
+{answers}
+"""
+QUESTIONS = ["Hoeveel aanvragen waren er?", "Hoeveel werden goedgekeurd?", "Wat is de termijn?"]
+ANSWERS = ["Er waren 40 aanvragen.", "Er werden 30 goedgekeurd.", "De termijn is 60 dagen."]
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        ("{n}. {text}", [1, 2, 3]),
+        ("{n}) {text}", [1, 2, 3]),
+        ("{n}.\n{text}", [1, 2, 3]),
+        ("Vraag {n}\n{text}", [1, 2, 3]),
+        ("Vraag {n}: {text}", [1, 2, 3]),
+        ("Antwoord op vraag {n}\n{text}", [1, 2, 3]),
+    ],
+)
+def test_numbering_styles(style, expected):
+    questions = "\n\n".join(
+        style.format(n=n, text=q).replace("Antwoord op vraag", "Vraag")
+        for n, q in enumerate(QUESTIONS, 1)
+    )
+    answers = "\n\n".join(style.format(n=n, text=a) for n, a in enumerate(ANSWERS, 1))
+    data = parse_text(NUMBERED.format(questions=questions, answers=answers))
+    assert [(q["number"], q["paragraphs"]) for q in data["questions"]] == [
+        (n, [q]) for n, q in zip(expected, QUESTIONS, strict=True)
+    ]
+    assert [(a["number"], a["content"]) for a in data["answers"]] == [
+        (n, [{"text": a}]) for n, a in zip(expected, ANSWERS, strict=True)
+    ]
+
+
+@pytest.mark.parametrize("joined", ["1 en 2.", "1-2.", "1, 2.", "Vraag 1 en 2", "1 & 2)"])
+def test_an_answer_to_two_questions(joined):
+    questions = "\n\n".join(f"{n}. {q}" for n, q in enumerate(QUESTIONS, 1))
+    answers = f"{joined}\nEr waren 40 aanvragen, waarvan 30 goedgekeurd.\n\n3. {ANSWERS[2]}"
+    data = parse_text(NUMBERED.format(questions=questions, answers=answers))
+    assert [a["number"] for a in data["answers"]] == [[1, 2], 3]
+
+
+def test_a_table_without_header_or_caption_never_takes_a_sentence_as_label():
+    questions = "1. Hoeveel steun ging naar elke provincie?"
+    answers = (
+        "1. In totaal werd in die periode voor 2.450 dossiers steun gegeven, verdeeld per "
+        "provincie als volgt\n\n"
+        "Antwerpen 1.200 3.400.000,00\nLimburg 650 1.250.000,00\nGent 600 980.000,00\n"
+    )
+    data = parse_text(NUMBERED.format(questions=questions, answers=answers))
+    (table,) = data_tables(data)
+    labels = [table["dimension"]["label"], *(m["label"] for m in table["measures"])]
+    assert labels == ["Provincie", "Aantal", "Waarde"]  # no euro sign: no claim of money
+    assert all(len(label.split()) <= 2 for label in labels)
+    # The count in the sentence is the table's total, stated in the text.
+    assert table["total"]["values"] == {"aantal": 2450}
+    assert table["total"]["stated"] == "prose"
+    assert any("without a header row" in what for _, what in data["_guesses"])
