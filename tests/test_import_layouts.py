@@ -502,3 +502,16 @@ def test_a_table_without_header_or_caption_never_takes_a_sentence_as_label():
     assert table["total"]["values"] == {"aantal": 2450}
     assert table["total"]["stated"] == "prose"
     assert any("without a header row" in what for _, what in data["_guesses"])
+
+
+def test_a_rounded_figure_in_the_text_is_no_total():
+    questions = "1. Hoeveel steun ging naar elke provincie?"
+    answers = (
+        "1. In totaal werd ruim 3,5 miljoen euro toegekend.\n\n"
+        "Provincie Dossiers Bedrag (€)\nAntwerpen 12 2.012.345,00\nLimburg 8 1.500.000,00\n"
+    )
+    data = parse_text(NUMBERED.format(questions=questions, answers=answers))
+    (table,) = data_tables(data)
+    assert "total" not in table
+    (note,) = [what for _, what in data["_guesses"] if "the text states" in what]
+    assert "'3,5 miljoen euro'" in note and "3512345.00 (agrees within its rounding)" in note

@@ -154,6 +154,8 @@ def _prose_total(
         for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text):
             if not _PROSE_TOTAL.search(sentence):
                 continue
+            total: list[Decimal | None] = [None] * (len(table.columns) - 1)
+            found: list[str] = []
             for m in _FIGURE.finditer(sentence):
                 value = belgian(m.group(1))
                 if value is None or re.fullmatch(r"(19|20)\d\d", m.group(1)):
@@ -173,12 +175,44 @@ def _prose_total(
                 stated = value.scaleb(scale - own)
                 if column.type == "count" and stated != stated.to_integral_value():
                     continue
-                total: list[Decimal | None] = [None] * (len(table.columns) - 1)
+                stated = Decimal(format(stated, "f"))
+                if total[j] is not None:
+                    continue
+                rows_sum = sum(
+                    (
+                        v[j]
+                        for r, v in zip(table.rows, table.values, strict=True)
+                        if not r.level and v[j] is not None
+                    ),
+                    Decimal(0),
+                )
+                # The last digit the text gives, in the column's units ("3,5 miljoen": 10**5).
+                written = value.as_tuple().exponent
+                exponent = (written if isinstance(written, int) else 0) + scale - own
+                coarser = -exponent < column.decimals
+                if stated != rows_sum and coarser:
+                    # A rounded figure ("ruim 3,5 miljoen euro") is no published total row.
+                    half = Decimal(5).scaleb(exponent - 1)
+                    verdict = (
+                        "agrees within its rounding"
+                        if abs(stated - rows_sum) <= half
+                        else "DIFFERS"
+                    )
+                    notes.append(
+                        (
+                            at,
+                            f"the text states {m.group(0).strip()!r} for {column.label!r}; the rows "
+                            f"sum to {rows_sum} ({verdict}); not taken as the total: "
+                            f"{sentence.strip()!r}",
+                        )
+                    )
+                    continue
                 total[j] = Decimal(int(stated)) if column.type == "count" else stated
+                found.append(column.label)
+            if found:
                 table.total = RawRow("Totaal", [], table.rows[-1].line)
                 table.total_values = total
                 table.total_source, table.total_sentence = "prose", sentence.strip()
-                notes.append(
-                    (at, f"a total of {column.label!r} stated in the text: {sentence.strip()!r}")
-                )
+                what = ", ".join(repr(label) for label in found)
+                notes.append((at, f"a total of {what} stated in the text: {sentence.strip()!r}"))
                 return
