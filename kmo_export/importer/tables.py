@@ -178,14 +178,8 @@ def _prose_total(
                 stated = Decimal(format(stated, "f"))
                 if total[j] is not None:
                     continue
-                rows_sum = sum(
-                    (
-                        v[j]
-                        for r, v in zip(table.rows, table.values, strict=True)
-                        if not r.level and v[j] is not None
-                    ),
-                    Decimal(0),
-                )
+                top = [v[j] for r, v in zip(table.rows, table.values, strict=True) if not r.level]
+                rows_sum = sum((x for x in top if x is not None), Decimal(0))
                 # The last digit the text gives, in the column's units ("3,5 miljoen": 10**5).
                 written = value.as_tuple().exponent
                 exponent = (written if isinstance(written, int) else 0) + scale - own
