@@ -515,3 +515,14 @@ def test_a_rounded_figure_in_the_text_is_no_total():
     assert "total" not in table
     (note,) = [what for _, what in data["_guesses"] if "the text states" in what]
     assert "'3,5 miljoen euro'" in note and "3512345.00 (agrees within its rounding)" in note
+
+
+def test_a_url_on_a_line_of_its_own_is_the_source_url():
+    url = "https://www.vlaamsparlement.be/nl/parlementair-werk/schriftelijke-vragen/1234"
+    text = (TEXTS / "merged_block.txt").read_text(encoding="utf-8")
+    text = text.replace("uitbetaald wordt\n", f"uitbetaald wordt\n\n{url}\n\n", 1)
+    data = parse_text(text)
+    assert data["source"]["url"] == url
+    assert url not in " ".join(data["introduction"])
+    # A URL given by the user wins.
+    assert parse_text(text, url="https://example.org/q")["source"]["url"] == "https://example.org/q"
