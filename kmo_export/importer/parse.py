@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..limits import MAX_SUBJECT
+from .numbering import Item, item_match, numbered, split_parts
 from .tables import ParsedTable, Region, find_regions, parse_table, split_line, table_id
 from .text import (
     Line,
@@ -25,15 +26,6 @@ from .text import (
     title_case,
 )
 
-# "1. text", "1)", "1 en 2.", "1-3.", "Vraag 1", "Vraag 2:", "Antwoord op vraag 3".
-_NUMBERS = r"\d{1,2}(?:\s*(?:,|en|&|[-–]|tot)\s*\d{1,2})*"
-_ITEM = re.compile(rf"^(?P<numbers>{_NUMBERS})\s*[.)](?:\s+(?P<rest>\S.*))?$")
-_VRAAG = re.compile(
-    rf"^(?:antwoord\s+(?:op\s+)?)?vra(?:ag|gen)\s+(?P<numbers>{_NUMBERS})\s*[.:)–-]?"
-    r"(?:\s+(?P<rest>\S.*))?$",
-    re.IGNORECASE,
-)
-_PART = re.compile(r"^(?P<label>[a-h])\s*\)(?:\s+(?P<rest>\S.*))?$")
 _ANSWER = re.compile(r"^ANTWOORD\b", re.IGNORECASE)
 _ANSWER_HEAD = re.compile(
     r"^ANTWOORD\s*(?:op\s+(?:de\s+)?(?:schriftelijke\s+)?vraag\s+nr\.?\s*(?P<number>\d+))?"
@@ -47,15 +39,6 @@ _TECHNICAL = re.compile(r"^(?:technische\s+vra(?:ag|gen)\b|antwoord\s*[:.]?\s*(?
 _ANNEX = re.compile(r"^(?:BIJLAGEN?\b|Bijlagen?\s*(?:\d+\w?)?\s*(?:[:.–-]|$))")
 _SENTENCE_END = re.compile(r"[.!?]$|[.!?]\s+[A-Z]")
 _JOINERS = ("-", "–", ":", " van", " en", " in", " op", " voor", " de", " het", " over", " bij")
-
-
-@dataclass
-class Item:
-    """A numbered question or answer: the question numbers it stands for, and its lines."""
-
-    numbers: list[int]
-    lines: list[Line] = field(default_factory=list)
-    first: Line | None = None
 
 
 @dataclass
@@ -159,7 +142,7 @@ def parse(source: Source) -> Parsed:
     question_part = drop_page_furniture(source, lines[i:end])
     url = _url(question_part)
     question_part = [line for line in question_part if not _URL.fullmatch(line.text)]
-    lead, items = _numbered(question_part, strict=True)
+    lead, items = numbered(question_part, strict=True)
     subject, introduction = _subject(source, lead, lines[answer_at], guesses)
     if not items:
         # One unnumbered question: what follows the subject (the introduction is the question).
@@ -169,7 +152,7 @@ def parse(source: Source) -> Parsed:
         introduction = []
     questions = []
     for item in items:
-        head, parts = _parts(item.lines)
+        head, parts = split_parts(item.lines)
         paras = [p for _, p in paragraphs(head)]
         part_paras = [(label, [p for _, p in paragraphs(ls)]) for label, ls in parts]
         if not paras and not parts:
@@ -181,7 +164,7 @@ def parse(source: Source) -> Parsed:
     k, number, date, asker = _answer_heading(source, lines, answer_at, number, date, asker)
     body = drop_page_furniture(source, lines[k:])
     known = [q.number for q in questions]
-    lead, answer_items = _numbered(body, strict=False, known=set(known))
+    lead, answer_items = numbered(body, strict=False, known=set(known))
     # The annex references close the last answer (or the one unnumbered answer).
     if answer_items:
         answer_items[-1].lines, closing = _closing(answer_items[-1].lines)
@@ -213,7 +196,7 @@ def parse(source: Source) -> Parsed:
     with_parts = {q.number: [label for label, _ in q.parts] for q in questions}
     for item in answer_items:
         labels = [label for n in item.numbers for label in with_parts.get(n, [])]
-        head, parts = _parts(item.lines, labels) if labels else (item.lines, [])
+        head, parts = split_parts(item.lines, labels) if labels else (item.lines, [])
         content = _content(source, head, table_ids, guesses)
         part_content = [(label, _content(source, ls, table_ids, guesses)) for label, ls in parts]
         answers.append(AnswerItem(item.numbers, content, part_content))
@@ -281,7 +264,7 @@ def _signature(lines: list[Line], i: int, answer_at: int) -> int:
         and lines[sig - 1].text
         and lines[sig - 1].text == lines[sig - 1].text.upper()
         and any(ch.isalpha() for ch in lines[sig - 1].text)
-        and not _item_match(lines[sig - 1].text)
+        and not item_match(lines[sig - 1].text)
     ):
         sig -= 1
     if sig < end and sig > i and lines[sig - 1].blank:
@@ -406,98 +389,6 @@ def _subject(
         )
     )
     return subject, ([intro] if intro else []) + rest
-
-
-def _item_match(text: str) -> re.Match[str] | None:
-    return _ITEM.match(text) or _VRAAG.match(text)
-
-
-# "1 en 2" -> [1, 2]; "1-3" / "1 tot 3" -> [1, 2, 3]; "1, 2 en 4" -> [1, 2, 4].
-def _numbers(text: str) -> list[int]:
-    out: list[int] = []
-    for m in re.finditer(r"(\d{1,2})(?:\s*(?:[-–]|tot)\s*(\d{1,2}))?", text):
-        a = int(m.group(1))
-        b = int(m.group(2)) if m.group(2) else a
-        out += list(range(a, b + 1)) if a <= b <= a + 20 else [a]
-    return out
-
-
-def _numbered(
-    lines: list[Line], strict: bool, known: set[int] | None = None
-) -> tuple[list[Line], list[Item]]:
-    # Split lines at numbered items: each number follows the previous one, or, in the answers,
-    # is a question asked. An item starts a paragraph, stands alone, or follows a full stop.
-    lead: list[Line] = []
-    items: list[Item] = []
-    previous = 0
-    done: set[int] = set()
-    for idx, line in enumerate(lines):
-        m = _item_match(line.text)
-        if m:
-            numbers = _numbers(m.group("numbers"))
-            rest = m.group("rest") or ""
-            before = lines[idx - 1] if idx else None
-            at_start = (
-                before is None
-                or before.blank
-                or not rest
-                or (not items and not any(not x.blank for x in lead))
-                or bool(re.search(r"[.?!:;]$", before.text))
-                # A question "1. Hoeveel ..." at a line start, after an unfinished line.
-                or (strict and rest[:1].isupper())
-            )
-            first = numbers[0]
-            if strict:
-                fits = len(numbers) == 1 and first == previous + 1
-            else:
-                fits = first == previous + 1 and (known is None or first in known)
-                fits = fits or (known is not None and first in known and first > previous)
-                # "Vraag 2" after "Vraag 1 en 3": named, so any question not answered yet.
-                fits = fits or (
-                    known is not None and m.re is _VRAAG and not any(n in done for n in numbers)
-                )
-                fits = fits and (known is None or all(n in known for n in numbers))
-                fits = fits and numbers == sorted(set(numbers))
-            if at_start and fits:
-                previous = max(previous, numbers[-1])
-                done.update(numbers)
-                items.append(
-                    Item(
-                        numbers, [Line(line.no, rest, line.raw, line.bullet)] if rest else [], line
-                    )
-                )
-                continue
-        if items:
-            items[-1].lines.append(line)
-        else:
-            lead.append(line)
-    return lead, items
-
-
-# Sub-questions or sub-answers "a)", "b)": the lines before the first, and each part's lines.
-def _parts(
-    lines: list[Line], labels: list[str] | None = None
-) -> tuple[list[Line], list[tuple[str, list[Line]]]]:
-    head: list[Line] = []
-    parts: list[tuple[str, list[Line]]] = []
-    for idx, line in enumerate(lines):
-        m = _PART.match(line.text)
-        before = lines[idx - 1] if idx else None
-        at_start = before is None or before.blank or bool(re.search(r"[.?!:;]$", before.text))
-        if m and at_start:
-            label = m.group("label")
-            expected = chr(ord(parts[-1][0]) + 1) if parts else "a"
-            if label == expected and (labels is None or label in labels):
-                rest = m.group("rest")
-                parts.append((label, [Line(line.no, rest, line.raw)] if rest else []))
-                continue
-        if parts:
-            parts[-1][1].append(line)
-        else:
-            head.append(line)
-    if len(parts) < 2:
-        return lines, []
-    return head, parts
 
 
 # The closing annex references after the last answer, split off the answers' lines.
