@@ -39,117 +39,26 @@ def prose(text: str, strict: bool = False) -> bool:
 
 #: Words a sentence breaks off after, never a row label's last word ("bedroeg in 2022 47").
 _FUNCTION_WORDS = frozenset(
-    [
-        "van",
-        "in",
-        "op",
-        "tot",
-        "met",
-        "voor",
-        "aan",
-        "bij",
-        "naar",
-        "over",
-        "om",
-        "te",
-        "de",
-        "het",
-        "een",
-        "en",
-        "of",
-        "dan",
-        "is",
-        "was",
-        "werd",
-        "werden",
-        "bedroeg",
-        "bedraagt",
-        "bedroegen",
-        "zijn",
-        "waren",
-        "wordt",
-        "worden",
-        "hebben",
-        "heeft",
-        "had",
-        "ongeveer",
-        "circa",
-        "ca.",
-        "nog",
-        "maar",
-        "slechts",
-        "al",
-        "ruim",
-        "bijna",
-        "meer",
-        "minder",
-        "dat",
-        "die",
-        "waarvan",
-        "namelijk",
-        "telkens",
-        "respectievelijk",
-        "tussen",
-        "sinds",
-        "vanaf",
-        "na",
-        "door",
-        "tegenover",
-        "vergeleken",
-        "ten",
-        "opzichte",
-        "als",
-        "zo'n",
-        "zowat",
-    ]
-)
-
-
+    (
+        "van", "in", "op", "tot", "met", "voor", "aan", "bij", "naar", "over", "om", "te", "de",
+        "het", "een", "en", "of", "dan", "is", "was", "werd", "werden", "bedroeg", "bedraagt",
+        "bedroegen", "zijn", "waren", "wordt", "worden", "hebben", "heeft", "had", "ongeveer",
+        "circa", "ca.", "nog", "maar", "slechts", "al", "ruim", "bijna", "meer", "minder", "dat",
+        "die", "waarvan", "namelijk", "telkens", "respectievelijk", "tussen", "sinds", "vanaf",
+        "na", "door", "tegenover", "vergeleken", "ten", "opzichte", "als", "zo'n", "zowat"
+    )
+)  # fmt: skip
+#: A figure inside a line's text, followed by more text ("Antwerpen 12, Gent 14 en ...").
 _NUMBER_INSIDE = re.compile(r"\s[-€]?\d[\d.,]*(?:,\s|\s+[a-zà-ÿ])")
-
-
+#: Verbs of the answers' sentences: a line holding one is running text, not a label.
 _VERBS = frozenset(
-    [
-        "werd",
-        "werden",
-        "is",
-        "zijn",
-        "was",
-        "waren",
-        "bedroeg",
-        "bedraagt",
-        "bedroegen",
-        "heeft",
-        "hebben",
-        "had",
-        "hadden",
-        "wordt",
-        "worden",
-        "gaat",
-        "ging",
-        "gingen",
-        "kreeg",
-        "kregen",
-        "ontving",
-        "ontvingen",
-        "zal",
-        "zullen",
-        "kan",
-        "kunnen",
-        "moet",
-        "moeten",
-        "steeg",
-        "daalde",
-        "stijgt",
-        "daalt",
-        "telt",
-        "telde",
-        "bevat",
-        "bevatte",
-        "gaf",
-        "geeft",
-    ]
-)
+    (
+        "werd", "werden", "is", "zijn", "was", "waren", "bedroeg", "bedraagt", "bedroegen",
+        "heeft", "hebben", "had", "hadden", "wordt", "worden", "gaat", "ging", "gingen", "kreeg",
+        "kregen", "ontving", "ontvingen", "zal", "zullen", "kan", "kunnen", "moet", "moeten",
+        "steeg", "daalde", "stijgt", "daalt", "telt", "telde", "bevat", "bevatte", "gaf", "geeft"
+    )
+)  # fmt: skip
 
 
 def sentence_like(text: str, ends: bool = True, short: int = 5) -> bool:
