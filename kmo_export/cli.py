@@ -533,9 +533,37 @@ def upgrade(dataset: Path, output: Path | None, force: bool) -> None:
     help="Dataset file to write. Default: the source's name with .yaml, beside it.",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing dataset file.")
-def import_(source: Path, output: Path | None, force: bool) -> None:
+@click.option(
+    "--source-url",
+    metavar="URL",
+    help="Where the text is published; recorded as source.url in the dataset.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary as JSON on stdout instead of text.",
+)
+@click.option(
+    "--allow-inconsistent",
+    is_flag=True,
+    help="Exit 0 when a published total differs from its rows (it is reported and kept).",
+)
+def import_(
+    source: Path,
+    output: Path | None,
+    force: bool,
+    source_url: str | None,
+    as_json: bool,
+    allow_inconsistent: bool,
+) -> None:
     """Turn the published text (.txt) or PDF of a written question and its answer
-    into a dataset that 'build' accepts.
+    into a dataset (format 2) that 'build' accepts, and print what was found: questions,
+    answers, tables, totals and whether they reconcile, and every guess with its line.
+
+    The dataset is checked as 'check' does. A published total that differs from its rows
+    is a finding about the source: it is kept in the dataset, reported, and the exit code
+    is 1 unless --allow-inconsistent.
 
     \b
     Example:
@@ -543,14 +571,31 @@ def import_(source: Path, output: Path | None, force: bool) -> None:
       kmo-export build new.yaml
     """
     from .importer import import_source
+    from .importer.summary import summary_text
 
     target = output or source.with_suffix(".yaml")
     if target.exists() and not force:
         raise click.ClickException(
             f"{target}: exists; pass --force to overwrite it or -o for another name"
         )
-    written = import_source(source, target)
-    click.echo(f"wrote {written}")
+    result = import_source(source, target, source_url)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(result.summary, ensure_ascii=False, indent=2))
+    else:
+        for line in summary_text(result.summary):
+            click.echo(line)
+    if result.inconsistencies:
+        for line in result.inconsistencies:
+            click.echo(f"{'Warning' if allow_inconsistent else 'Error'}: {line}", err=True)
+        if not allow_inconsistent:
+            click.echo(
+                f"Error: {target}: written, but the source's totals are inconsistent (above); "
+                "build it with --allow-inconsistent, or pass it here to exit 0",
+                err=True,
+            )
+            raise click.exceptions.Exit(1)
 
 
 # -- conveniences: format lists, problem formats, a style file, names before sharding --------

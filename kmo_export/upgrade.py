@@ -324,8 +324,8 @@ def _scalar(value: Any, flow: bool, key: str | None = None) -> str:
     if isinstance(value, Decimal | int):
         return str(value)
     if key in ("date", "since") and _DATE.fullmatch(value):
-        return value
-    return value if _plain_ok(value, flow) else json.dumps(value, ensure_ascii=False)
+        return str(value)
+    return str(value) if _plain_ok(value, flow) else str(json.dumps(value, ensure_ascii=False))
 
 
 def _plain_ok(text: str, flow: bool) -> bool:
@@ -342,7 +342,7 @@ def _plain_ok(text: str, flow: bool) -> bool:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         if flow:
-            return yaml.load(f"[{text}]", Loader=loader) == [text]
-        return yaml.load(f"k: {text}", Loader=loader) == {"k": text}
+            return bool(yaml.load(f"[{text}]", Loader=loader) == [text])
+        return bool(yaml.load(f"k: {text}", Loader=loader) == {"k": text})
     except yaml.YAMLError:
         return False

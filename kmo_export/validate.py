@@ -60,14 +60,16 @@ def validate(dataset: Dataset, allow_inconsistent: bool = False) -> list[Problem
 
 def _questions_and_answers(dataset: Dataset, file: str) -> list[Problem]:
     out = []
-    for kind, items in (("questions", dataset.questions), ("answers", dataset.answers)):
+    numbered: dict[str, list[int]] = {
+        "questions": [q.number for q in dataset.questions],
+        "answers": [a.number for a in dataset.answers],
+    }
+    for kind, numbers in numbered.items():
         seen: set[int] = set()
-        for i, item in enumerate(items):
-            if item.number in seen:
-                out.append(
-                    Problem(file, f"number {item.number} appears twice", f"{kind}[{i}].number")
-                )
-            seen.add(item.number)
+        for i, number in enumerate(numbers):
+            if number in seen:
+                out.append(Problem(file, f"number {number} appears twice", f"{kind}[{i}].number"))
+            seen.add(number)
     answers_seen = {a.number for a in dataset.answers}
     for i, a in enumerate(dataset.answers):
         for k, number in enumerate(a.also):
