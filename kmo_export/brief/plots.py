@@ -224,7 +224,7 @@ class Plots:
                 return column.text(self.words.lang)
             noun = count_noun(column.label)
             if noun and noun != lower_first(column.label) and noun[0].isalpha():
-                return column.label  # "Aantal projecten" says it already
+                return without_unit(column.label)  # "Aantal projecten" says it already
             if noun and noun[0].isalpha():
                 return words.get("brief.axis_count", noun=noun)
             return column.label
