@@ -20,8 +20,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .build import BuildOptions, build, output_paths
-from .errors import DatasetError, KmoExportError, OutputError
+from .build import BuildOptions, build, check_output_names, output_paths
+from .errors import DatasetError, KmoExportError
+from .formats import chosen
+from .output import remove_parts
 
 #: Seconds a worker gets to clean up (remove its temporary file) after an interrupt.
 _SHUTDOWN_GRACE = 10.0
@@ -44,18 +46,6 @@ class Outcome:
     def status(self) -> str:
         """``"built"`` or ``"failed"``."""
         return "built" if self.ok else "failed"
-
-
-class NameClashError(OutputError):
-    """Two inputs would write the same output file; nothing was written."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self._lines = lines
-        super().__init__(lines[0])
-
-    def lines(self) -> list[str]:
-        """One message per clash."""
-        return list(self._lines)
 
 
 # -- inputs -------------------------------------------------------------------------------
@@ -81,33 +71,6 @@ def shard(paths: Sequence[Path], index: int, count: int) -> list[Path]:
     return [p for i, p in enumerate(paths) if i % count == index - 1]
 
 
-def check_output_names(paths: Sequence[Path], options: BuildOptions) -> None:
-    """Raise NameClashError if two inputs would write the same output file.
-
-    Names that differ only in case clash too: they would overwrite each other on macOS and
-    Windows and in a CI artifact. Unusable names are left to the build of that dataset.
-    """
-    seen: dict[str, tuple[Path, Path]] = {}
-    clashes: list[str] = []
-    for path in paths:
-        try:
-            targets = output_paths(path, options).values()
-        except KmoExportError:
-            continue
-        for target in targets:
-            key = str(target).casefold()
-            if key in seen:
-                other, other_target = seen[key]
-                same = "" if other_target == target else f" ({other_target})"
-                clashes.append(
-                    f"{path}: would write {target}, as {other} does{same}; rename one of them"
-                )
-                break
-            seen[key] = (path, target)
-    if clashes:
-        raise NameClashError(clashes)
-
-
 def remove_stale_parts(paths: Sequence[Path], options: BuildOptions) -> list[Path]:
     """Remove temporary files that a killed run left for the outputs of ``paths``.
 
@@ -115,32 +78,13 @@ def remove_stale_parts(paths: Sequence[Path], options: BuildOptions) -> list[Pat
     (``.<output name>.<8 characters>.part``), only in the output folder, only for outputs this
     run writes: a run in the same folder that builds other datasets is never disturbed.
     """
-    folder = options.output_dir
-    try:
-        if not folder.is_dir():
-            return []
-    except OSError:  # a name too long, no permission: the build reports it as it writes
-        return []
     names: set[str] = set()
     for path in paths:
         try:
             names.update(target.name for target in output_paths(path, options).values())
         except KmoExportError:
             continue
-    removed = []
-    for entry in os.scandir(folder):
-        match = _PART.fullmatch(entry.name)
-        if match and match[1] in names and entry.is_file(follow_symlinks=False):
-            try:
-                os.unlink(entry.path)
-            except OSError:
-                continue
-            removed.append(Path(entry.path))
-    return sorted(removed)
-
-
-# ".<name>.<8 of [a-z0-9_]>.part", as tempfile.mkstemp(prefix=".<name>.", suffix=".part") makes.
-_PART = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.part")
+    return remove_parts(options.output_dir, names)
 
 
 # -- building -----------------------------------------------------------------------------
@@ -154,11 +98,11 @@ def build_one(path: Path, options: BuildOptions) -> Outcome:
     try:
         result = build(path, options)
     except DatasetError as exc:  # found before anything is written
-        outcome.errors = _lines(exc)
+        outcome.errors = exc.lines()
         outcome.problems = [asdict(p) for p in exc.problems]
         rendering_failed = False
     except KmoExportError as exc:
-        outcome.errors = _lines(exc)
+        outcome.errors = exc.lines()
     except MemoryError:
         outcome.errors = [f"{path}: out of memory"]
     except RecursionError:
@@ -245,17 +189,17 @@ def _prepare(options: BuildOptions) -> None:
     # Import the renderers and check the template once, in the parent: workers forked from it
     # inherit both, and a bad template is one error before anything is written.
     # The renderers import their libraries lazily; import those here too, for the same reason.
-    if "xlsx" in options.formats:
-        import xlsxwriter  # noqa: F401
+    import importlib
 
-        from . import workbook  # noqa: F401
-    if "docx" in options.formats or "pdf" in options.formats:
-        import docx  # noqa: F401
-
+    formats = chosen(options.formats)
+    for fmt in formats:
+        for library in fmt.libraries:
+            importlib.import_module(library)
+    if any(f.needs_template for f in formats):
         from .brief import load_template
 
         load_template(options.template)
-    if "pdf" in options.formats:
+    if any(f.needs_libreoffice for f in formats):
         from .pdf import require_soffice
 
         require_soffice()  # no LibreOffice: one error before anything is written
@@ -459,11 +403,6 @@ def _work(conn: Any, paths: list[Path], options: BuildOptions) -> None:
         discard_partial(paths[current], options)
 
 
-def _lines(exc: KmoExportError) -> list[str]:
-    lines = getattr(exc, "lines", None)
-    return list(lines()) if callable(lines) else [str(exc)]
-
-
 # -- manifest -----------------------------------------------------------------------------
 
 
@@ -507,9 +446,5 @@ def write_manifest(
 
     record = manifest(outcomes, options or BuildOptions(), shard_spec)
     text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
-    if path.parent.is_dir():
-        for entry in os.scandir(path.parent):
-            match = _PART.fullmatch(entry.name)
-            if match and match[1] == path.name and entry.is_file(follow_symlinks=False):
-                os.unlink(entry.path)
+    remove_parts(path.parent, {path.name})  # what a killed earlier run left
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from . import __version__
+from .formats import DEFAULT_FORMATS, FORMATS
 
 if TYPE_CHECKING:
     from .batch import Outcome
@@ -28,12 +29,6 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 MAIN_CONTEXT = {**CONTEXT, "auto_envvar_prefix": "KMO_EXPORT"}
 #: Exit status after Ctrl-C or SIGTERM (128 + SIGINT), as shells report it.
 EXIT_INTERRUPTED = 130
-
-
-def _lines(exc: BaseException) -> list[str]:
-    # The messages of an error: one per problem where it holds several.
-    lines = getattr(exc, "lines", None)
-    return list(lines()) if callable(lines) else [str(exc)]
 
 
 def _fail(lines: list[str]) -> NoReturn:
@@ -47,7 +42,7 @@ def _fail(lines: list[str]) -> NoReturn:
 class _FormatList(click.ParamType):
     # "-f docx,pdf", "-f all", or one format; each value a tuple of formats.
     name = "FORMAT[,FORMAT...]"
-    choices = ("xlsx", "docx", "pdf")
+    choices = tuple(FORMATS)
 
     def convert(self, value: Any, param: Any, ctx: Any) -> tuple[str, ...]:
         if isinstance(value, tuple):
@@ -96,7 +91,7 @@ class _Main(click.Group):
         try:
             return super().invoke(ctx)
         except KmoExportError as exc:
-            _fail(_lines(exc))
+            _fail(exc.lines())
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
@@ -151,7 +146,7 @@ def main() -> None:
     multiple=True,
     type=_FormatList(),
     envvar="KMO_EXPORT_FORMAT",
-    help="Output formats: xlsx, docx, pdf, or all; repeat or separate with commas "
+    help=f"Output formats: {', '.join(FORMATS)}, or all; repeat or separate with commas "
     "(-f docx,pdf). Default: xlsx and docx. pdf needs LibreOffice (found on the PATH, in its "
     "usual install folder, or where KMO_EXPORT_SOFFICE points).",
 )
@@ -256,7 +251,7 @@ def build(
     """
     from .batch import parse_shard, run, write_manifest
     from .batch import shard as take_shard
-    from .build import DEFAULT_FORMATS, BuildOptions
+    from .build import BuildOptions
     from .loader import bundled_dataset
 
     shard_of: tuple[int, int] | None = None
@@ -267,14 +262,15 @@ def build(
             raise click.BadParameter(str(exc), param_hint="'--shard'") from None
     paths = _expand(datasets) if datasets else [bundled_dataset()]
     total = len(paths)
-    _check_names_before_sharding(paths, formats, output_dir)
+    chosen = _formats(formats) or DEFAULT_FORMATS
+    _check_names_before_sharding(paths, chosen, output_dir)
     if shard_of:
         paths = take_shard(paths, *shard_of)
         if not quiet:
             click.echo(f"shard {shard}: {len(paths)} of {total} datasets")
     options = BuildOptions(
         output_dir=output_dir,
-        formats=_formats(formats) or DEFAULT_FORMATS,
+        formats=chosen,
         language=lang,
         top_n=top_n,
         template=template,
@@ -307,7 +303,8 @@ def build(
 
 def _expand(inputs: tuple[str, ...]) -> list[Path]:
     # Dataset arguments -> sorted files; a folder or pattern with no dataset is a usage error.
-    from .build import NoMatchError, expand_inputs
+    from .build import expand_inputs
+    from .errors import NoMatchError
 
     try:
         return expand_inputs(inputs)
@@ -426,13 +423,10 @@ def check(
       kmo-export check 'data/**/*.yaml' -q
       kmo-export check 'data/**/*.yaml' --format github
     """
-    from .batch import NameClashError, check_output_names
-    from .build import BuildOptions, output_paths
-    from .build import check as check_one
-    from .errors import KmoExportError, printable
+    from .build import CheckResult, check_many
+    from .errors import printable
 
     paths = _expand(datasets)
-    options = BuildOptions()
     invalid: set[Path] = set()
     text = problem_format == "text"
     records: list[dict[str, Any]] = []
@@ -450,37 +444,21 @@ def check(
             for line in lines:
                 click.echo(f"{prefix}: {printable(line)}", err=True)
 
-    for path in paths:
-        problems: list[str] = []
-        structured: list[Any] = []
-        try:
-            output_paths(path, options)
-        except KmoExportError as exc:
-            problems += _lines(exc)
-        try:
-            warnings = check_one(path)
-            if warnings:
-                report(path, [str(w) for w in warnings], list(warnings), "warning")
-                warned = True
-        except KmoExportError as exc:
-            problems += _lines(exc)
-            structured += getattr(exc, "problems", [])
-        except (MemoryError, RecursionError) as exc:
-            problems.append(f"{path}: cannot be read ({type(exc).__name__})")
-        except Exception as exc:  # a bug: report it for this dataset, check the others
-            problems.append(f"{path}: internal error: {type(exc).__name__}: {exc}")
-        report(path, problems, structured)
-        if problems:
-            invalid.add(path)
+    def print_result(result: CheckResult) -> None:
+        nonlocal warned
+        if result.warnings:
+            report(result.dataset, [str(w) for w in result.warnings], result.warnings, "warning")
+            warned = True
+        report(result.dataset, result.errors, result.problems)
+        if result.errors:
+            invalid.add(result.dataset)
         elif not quiet and text:
-            click.echo(f"ok {path}")
-    try:
-        check_output_names(paths, options)
-    except NameClashError as exc:
-        for line in exc.lines():
-            path = Path(line.split(": ", 1)[0])
-            report(path, [line], [])
-            invalid.add(path)
+            click.echo(f"ok {result.dataset}")
+
+    for result in check_many(paths, on_result=print_result):
+        for line in result.clashes:
+            report(result.dataset, [line], [])
+            invalid.add(result.dataset)
     if problem_format == "json":
         import json
 
@@ -612,15 +590,13 @@ def _annotation(record: dict[str, Any]) -> str:
 
 
 def _check_names_before_sharding(
-    paths: list[Path], formats: tuple[tuple[str, ...], ...], output_dir: Path
+    paths: list[Path], formats: tuple[str, ...], output_dir: Path
 ) -> None:
     # Two inputs writing the same file (also differing only in case) stop the run the same way
     # with and without --shard: every runner checks all inputs, not only its slice.
-    from .batch import check_output_names
-    from .build import DEFAULT_FORMATS, BuildOptions
+    from .build import BuildOptions, check_output_names
 
-    options = BuildOptions(output_dir=output_dir, formats=_formats(formats) or DEFAULT_FORMATS)
-    check_output_names(paths, options)
+    check_output_names(paths, BuildOptions(output_dir=output_dir, formats=formats))
 
 
 @contextmanager
