@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -37,6 +37,10 @@ def _fail(lines: list[str]) -> NoReturn:
     for line in lines:
         click.echo(f"Error: {printable(line)}", err=True)
     raise click.exceptions.Exit(1)
+
+
+# A Click command function, typed through a decorator.
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class _FormatList(click.ParamType):
@@ -68,7 +72,7 @@ def _formats(values: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for group in values for f in group))
 
 
-def _problem_format_option(*names: str) -> Any:
+def _problem_format_option(*names: str) -> Callable[[_F], _F]:
     # How problems are printed: text lines, one JSON document, or GitHub annotations.
     return click.option(
         *names,
@@ -218,7 +222,7 @@ def main() -> None:
 def build(
     datasets: tuple[str, ...],
     output_dir: Path,
-    formats: tuple[str, ...],
+    formats: tuple[tuple[str, ...], ...],
     pdf_profile: str,
     lang: str,
     top_n: int,
@@ -472,18 +476,29 @@ def check(
         sys.exit(1)
 
 
+def _output_file_options(output_help: str, force_help: str) -> Callable[[Any], Any]:
+    # "-o/--output FILE" and "--force": the options of a command that writes one file.
+    def decorate(command: Any) -> Any:
+        command = click.option("--force", is_flag=True, help=force_help)(command)
+        return click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help=output_help,
+        )(command)
+
+    return decorate
+
+
 @main.command(
     context_settings=CONTEXT,
     short_help="Write the format-2 equivalent of a format-1 dataset.",
 )
 @click.argument("dataset", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write. Default: the dataset's name with -format2.yaml, beside it.",
+@_output_file_options(
+    "File to write. Default: the dataset's name with -format2.yaml, beside it.",
+    "Overwrite an existing file.",
 )
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def upgrade(dataset: Path, output: Path | None, force: bool) -> None:
     """Write the format-2 equivalent of a format-1 dataset (see README, Dataset format 2).
 

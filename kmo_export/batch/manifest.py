@@ -52,5 +52,9 @@ def write_manifest(
     """Write :func:`manifest` as JSON to ``path`` atomically."""
     record = manifest(outcomes, options or BuildOptions(), shard_spec)
     text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
     remove_parts(path.parent, {path.name})  # what a killed earlier run left
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    atomic_write(path, write)

@@ -51,7 +51,8 @@ class Pool(Generic[Item, Result]):
         import multiprocessing
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        self.context = multiprocessing.get_context(method)
+        # A fork or spawn context (typeshed's BaseContext has no Process).
+        self.context: Any = multiprocessing.get_context(method)
         self.items = list(items)
         self.task = task
         self.cleanup = cleanup
