@@ -19,6 +19,8 @@ import click
 
 from . import __version__
 from .formats import DEFAULT_FORMATS, FORMATS
+from .problem_records import annotation as _annotation
+from .problem_records import problem_records
 
 if TYPE_CHECKING:
     from .batch import Outcome
@@ -366,7 +368,7 @@ class _Reporter:
                 self._echo(f"Warning: {line}", err=True)
         else:
             for severity, items in (("error", outcome.errors), ("warning", outcome.warnings)):
-                for item in _problem_records(outcome.dataset, items, severity, outcome.problems):
+                for item in problem_records(outcome.dataset, items, severity, outcome.problems):
                     self.records.append(item)
                     if self.problem_format == "github":
                         self._echo(_annotation(item), err=False)
@@ -439,7 +441,7 @@ def check(
     def report(
         path: Path, lines: list[str], structured: list[Any], severity: str = "error"
     ) -> None:
-        for item in _problem_records(path, lines, severity, structured):
+        for item in problem_records(path, lines, severity, structured):
             records.append(item)
             if problem_format == "github":
                 click.echo(_annotation(item))
@@ -546,62 +548,7 @@ def import_(source: Path, output: Path | None, force: bool) -> None:
     click.echo(f"wrote {written}")
 
 
-# -- conveniences: format lists, problem formats, a style file, names before sharding --------
-
-
-def _problem_records(
-    dataset: Path, lines: list[str], severity: str, structured: list[Any]
-) -> list[dict[str, Any]]:
-    # Problems as records (file, line, field, message); from Problem objects where known.
-    from .errors import printable
-
-    if structured and len(structured) == len(lines):
-        return [
-            {
-                "severity": severity,
-                "dataset": str(dataset),
-                "file": p["file"] if isinstance(p, dict) else p.file,
-                "line": p["line"] if isinstance(p, dict) else p.line,
-                "field": p["field"] if isinstance(p, dict) else p.field,
-                "message": printable(p["message"] if isinstance(p, dict) else p.message),
-            }
-            for p in structured
-        ]
-    out = []
-    for line in lines:
-        file, _, message = line.partition(": ")
-        if not message:
-            file, message = str(dataset), line
-        out.append(
-            {
-                "severity": severity,
-                "dataset": str(dataset),
-                "file": file,
-                "line": None,
-                "field": None,
-                "message": printable(message),
-            }
-        )
-    return out
-
-
-def _annotation(record: dict[str, Any]) -> str:
-    # A GitHub Actions workflow command: ::error file=F,line=N,title=T::message
-    def data(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-    def prop(text: str) -> str:
-        return data(text).replace(":", "%3A").replace(",", "%2C")
-
-    props = [f"file={prop(record['file'])}"]
-    if record.get("line"):
-        props.append(f"line={int(record['line'])}")
-    if record.get("field"):
-        props.append(f"title={prop(record['field'])}")
-    message = (
-        f"{record['field']}: {record['message']}" if record.get("field") else record["message"]
-    )
-    return f"::{record['severity']} {','.join(props)}::{data(message)}"
+# -- conveniences: a style file, names before sharding ------------------------------------
 
 
 def _check_names_before_sharding(
