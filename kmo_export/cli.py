@@ -396,6 +396,7 @@ class _Reporter:
             self.bar = None
 
 
+# A file size for people: bytes below 1 KiB, whole KiB above.
 def _size(n: int) -> str:
     return f"{n / 1024:,.0f} KiB" if n >= 1024 else f"{n} bytes"
 
