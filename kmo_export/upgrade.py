@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import DatasetError, KmoExportError
+from .errors import DatasetError, UpgradeError
 from .loader import _parse_yaml, _split_scale, read_dataset, read_text
 from .output import WrittenFile, atomic_write
 
@@ -28,10 +28,6 @@ _INDENT = "  "
 _SCALE_NAMES = {3: "thousand", 6: "million", 9: "billion"}
 #: Top-level fields preceded by a blank line, as in the bundled dataset.
 _SECTIONS = {"number", "questions", "answers", "key_figures", "figures"}
-
-
-class UpgradeError(KmoExportError):
-    """A dataset cannot be upgraded (already format 2, or the result would not load)."""
 
 
 def upgrade_text(path: Path, target: Path | None = None) -> str:
