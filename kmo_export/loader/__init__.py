@@ -15,10 +15,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from . import reading
-from .checks import ratio_percent
-from .errors import DatasetError, Problem
-from .model import (
+from .. import reading
+from ..checks import ratio_percent
+from ..errors import DatasetError, Problem
+from ..model import (
     MULTIPLIERS,
     Answer,
     Average,
@@ -48,7 +48,7 @@ from .model import (
     Usage,
     column_scale,
 )
-from .yaml_lines import parse_yaml, written_text
+from ..yaml_lines import parse_yaml, written_text
 
 FORMAT_VERSION = 2
 #: The dataset formats this version reads.
@@ -350,7 +350,7 @@ def _quote(value: Any) -> str:
 
 def load(path: str | Path) -> Dataset:
     """Read and validate the dataset at ``path``; raise DatasetError listing every problem."""
-    from .validate import validate
+    from ..validate import validate
 
     dataset = read_dataset(path)
     validate(dataset)
@@ -1493,6 +1493,6 @@ def _key_figures(r: _Reader, data: dict[str, Any]) -> KeyFigures:
 
 def bundled_dataset() -> Path:
     """The dataset that ships with kmo-export (written question nr. 835 of 2020)."""
-    from .resources import data_dir
+    from ..resources import data_dir
 
     return data_dir() / "kmo-portefeuille-2019.yaml"
