@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .. import reading
 from ..checks import ratio_percent
-from ..errors import DatasetError, Problem
+from ..errors import DatasetError
 from ..model import (
     MULTIPLIERS,
     Answer,
@@ -48,24 +48,34 @@ from ..model import (
     Usage,
     column_scale,
 )
-from ..yaml_lines import parse_yaml, written_text
+from ..yaml_lines import parse_yaml
+from .fields import _KEY, MAX_DIGITS, MAX_TEXT, MISSING, _kind, _quote, _Reader
+
+__all__ = [
+    "DATASET_SUFFIXES",
+    "FORMAT_VERSION",
+    "FORMAT_VERSIONS",
+    "MAX_DIGITS",
+    "MAX_LEVEL",
+    "MAX_ROWS",
+    "MAX_TEXT",
+    "TOTAL_LABELS",
+    "bundled_dataset",
+    "load",
+    "read_dataset",
+    "read_text",
+]
 
 FORMAT_VERSION = 2
 #: The dataset formats this version reads.
 FORMAT_VERSIONS = (1, 2)
 #: Dataset file suffixes that ``build`` and ``check`` pick up in a directory.
 DATASET_SUFFIXES = (".yaml", ".yml")
-#: Limits of the formats we write (Excel: 15 significant digits, 32,767 characters a cell,
-#: 1,048,576 rows a sheet: one header and one total row besides the data).
-MAX_DIGITS = 15
-MAX_TEXT = 32_767
+#: Excel's rows a sheet, 1,048,576: one header and one total row besides the data.
 MAX_ROWS = 1_048_576 - 2
 #: The deepest level of a detail row (see kmo_export.limits).
 MAX_LEVEL = 9
 TOTAL_LABELS = ("eindtotaal", "totaal", "total", "grand total", "algemeen totaal")
-# Characters an XML 1.0 document cannot hold (tab, LF and CR are fine).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 # Reading files within bounds lives in kmo_export.reading; these names are the loader's own.
@@ -97,255 +107,6 @@ def _xlsx_grid(
     except DatasetError as exc:
         r.problems.extend(exc.problems)
         return None
-
-
-class _Missing:
-    pass
-
-
-MISSING: Any = _Missing()
-
-
-class _Reader:
-    """Walks the parsed YAML, tracking the field path; records problems instead of stopping."""
-
-    def __init__(self, file: str, lines: dict[str, int]) -> None:
-        self.file = file
-        self.lines = lines
-        self.problems: list[Problem] = []
-        self.version = 1  # the dataset's format
-        self.missing: frozenset[str] = frozenset()  # 'not available' cell texts, casefolded
-
-    def problem(self, path: str, message: str, line: int | None = None) -> None:
-        self.problems.append(Problem(self.file, message, path or None, line or self.line(path)))
-
-    def line(self, path: str) -> int | None:
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
-            if parent == path:  # a top-level field that is not in the file
-                return None
-            path = parent
-        return None
-
-    def get(self, mapping: Any, key: str, path: str, required: bool = True) -> Any:
-        where = f"{path}.{key}" if path else key
-        if not isinstance(mapping, dict):
-            return MISSING
-        if key not in mapping or mapping[key] is None:
-            if required:
-                self.problem(where, "is missing", self.line(path))
-            return MISSING
-        return mapping[key]
-
-    def unknown(
-        self,
-        mapping: Any,
-        allowed: set[str],
-        path: str,
-        newer: Collection[str] = (),  # fields of format 2: in format 1, say so
-    ) -> None:
-        if isinstance(mapping, dict):
-            for key in mapping:
-                if key not in allowed:
-                    where = f"{path}.{key}" if path else str(key)
-                    if key in newer and self.version == 1:
-                        self.problem(where, "is a format 2 field: begin the file with `format: 2`")
-                        continue
-                    self.problem(
-                        where, f"unknown field (expected one of: {', '.join(sorted(allowed))})"
-                    )
-
-    def text(self, mapping: Any, key: str, path: str, required: bool = True) -> str | None:
-        value = self.get(mapping, key, path, required)
-        if value is MISSING:
-            return None
-        return self.check_text(value, f"{path}.{key}" if path else key)
-
-    def check_text(self, value: Any, where: str) -> str | None:
-        value = written_text(value)  # 0x10 stays "0x10" where a text is expected
-        if isinstance(value, Decimal | int) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str):
-            self.problem(where, f"must be text, not {_kind(value)}")
-            return None
-        value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-        if not value:
-            self.problem(where, "is empty")
-            return None
-        bad = _XML_ILLEGAL.search(value)
-        if bad:
-            self.problem(
-                where,
-                f"holds control character U+{ord(bad.group()):04X}, which Word and Excel cannot store",
-            )
-            return None
-        if len(value) > MAX_TEXT:
-            self.problem(
-                where, f"is {len(value):,} characters long; Excel holds at most {MAX_TEXT:,}"
-            )
-            return None
-        return value
-
-    def paragraphs(
-        self, mapping: Any, key: str, path: str, required: bool = True
-    ) -> tuple[str, ...]:
-        value = self.get(mapping, key, path, required)
-        where = f"{path}.{key}" if path else key
-        if value is MISSING:
-            return ()
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.problem(where, f"must be a list of paragraphs, not {_kind(value)}")
-            return ()
-        out = [self.check_text(p, f"{where}[{i}]") for i, p in enumerate(value)]
-        if not value and required:
-            self.problem(where, "is empty")
-        return tuple(p for p in out if p is not None)
-
-    def integer(
-        self,
-        mapping: Any,
-        key: str,
-        path: str,
-        minimum: int = 0,
-        required: bool = True,
-        maximum: int | None = None,
-    ) -> int | None:
-        value = self.get(mapping, key, path, required)
-        if value is MISSING:
-            return None
-        where = f"{path}.{key}" if path else key
-        number = self.number(value, where)
-        if number is None:
-            return None
-        if number != number.to_integral_value():
-            self.problem(where, f"must be a whole number, not {number}")
-            return None
-        if number < minimum:
-            self.problem(where, f"must be at least {minimum}, not {number}")
-            return None
-        if maximum is not None and number > maximum:
-            self.problem(where, f"must be at most {maximum}, not {number}")
-            return None
-        return int(number)
-
-    def decimal(
-        self,
-        mapping: Any,
-        key: str,
-        path: str,
-        decimals: int = 2,
-        required: bool = True,
-        positive: bool = False,
-    ) -> Decimal | None:
-        value = self.get(mapping, key, path, required)
-        if value is MISSING:
-            return None
-        where = f"{path}.{key}" if path else key
-        number = self.number(value, where)
-        if number is None:
-            return None
-        return self.check_amount(number, where, decimals, positive=positive)
-
-    def number(self, value: Any, where: str, line: int | None = None) -> Decimal | None:
-        if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-            self.problem(where, f"must be a number, not {_kind(value)}", line)
-            return None
-        if isinstance(value, str) and value.strip().lower().lstrip("+-") in (
-            ".nan",
-            ".inf",
-            "nan",
-            "inf",
-            "infinity",
-        ):
-            self.problem(where, f"must be a finite number, not {value.strip()}", line)
-            return None
-        try:
-            number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
-        except InvalidOperation:
-            self.problem(where, f"must be a number, not {_quote(value)}", line)
-            return None
-        if not number.is_finite():
-            self.problem(where, f"must be a finite number, not {value}", line)
-            return None
-        if number and len(number.normalize().as_tuple().digits) > MAX_DIGITS:
-            self.problem(
-                where,
-                f"{value} has more than {MAX_DIGITS} significant digits, more than Excel can hold",
-                line,
-            )
-            return None
-        return number
-
-    def check_amount(
-        self,
-        number: Decimal,
-        where: str,
-        decimals: int,
-        line: int | None = None,
-        positive: bool = False,
-        allow_negative: bool = False,
-    ) -> Decimal | None:
-        if number < 0 and not allow_negative:
-            self.problem(where, f"must not be negative, not {number}", line)
-            return None
-        if positive and number == 0:
-            self.problem(where, "must be greater than 0", line)
-            return None
-        exponent = number.as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > decimals and number != round(number, decimals):
-            self.problem(where, f"{number} has more than {decimals} decimals", line)
-            return None
-        return number
-
-    def date(self, mapping: Any, key: str, path: str, required: bool = True) -> dt.date | None:
-        value = self.get(mapping, key, path, required)
-        if value is MISSING:
-            return None
-        where = f"{path}.{key}" if path else key
-        try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.problem(where, f"must be a date as YYYY-MM-DD, not {_quote(value)}")
-            return None
-
-    def seq(self, mapping: Any, key: str, path: str, required: bool = True) -> list[Any]:
-        value = self.get(mapping, key, path, required)
-        where = f"{path}.{key}" if path else key
-        if value is MISSING:
-            return []
-        if not isinstance(value, list):
-            self.problem(where, f"must be a list, not {_kind(value)}")
-            return []
-        return value
-
-    def mapping(self, value: Any, where: str) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            self.problem(where, f"must be a mapping of fields, not {_kind(value)}")
-            return None
-        return value
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return f"the text {_quote(value)}"
-    if isinstance(value, Decimal | int):
-        return f"the number {value}"
-    return type(value).__name__
-
-
-def _quote(value: Any) -> str:
-    text = str(value)
-    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def load(path: str | Path) -> Dataset:
