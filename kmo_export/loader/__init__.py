@@ -145,8 +145,8 @@ def _subject(r: _Reader, data: dict[str, Any]) -> str:
 
 def _source(r: _Reader, data: dict[str, Any]) -> Source:
     # `source:` (publisher, text, url), where the dataset's figures come from.
-    raw = r.get(data, "source", "", required=False)
-    if raw is MISSING or r.mapping(raw, "source") is None:
+    raw = r.section(data, "source", "")
+    if raw is None:
         return Source()
     r.unknown(raw, {"publisher", "text", "url"}, "source")
     return Source(

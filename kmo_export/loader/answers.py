@@ -19,10 +19,7 @@ def _questions(r: _Reader, data: dict[str, Any]) -> list[Question]:
     # `questions:`, each with its paragraphs (and, in format 2, its parts).
     out = []
     v2 = r.version == 2
-    for i, raw in enumerate(r.seq(data, "questions", "")):
-        path = f"questions[{i}]"
-        if r.mapping(raw, path) is None:
-            continue
+    for path, raw in r.entries(data, "questions", ""):
         r.unknown(raw, {"number", "paragraphs"} | ({"parts"} if v2 else set()), path, {"parts"})
         parts = _parts(r, raw, path, None) if v2 else ()
         out.append(
@@ -43,10 +40,7 @@ def _parts(
     # Sub-questions (paragraphs) or the answers to them (content), a) b) c).
     out = []
     labels: set[str] = set()
-    for i, part in enumerate(r.seq(raw, "parts", path, required=False)):
-        where = f"{path}.parts[{i}]"
-        if r.mapping(part, where) is None:
-            continue
+    for where, part in r.entries(raw, "parts", path, required=False):
         label = r.text(part, "label", where) or ""
         if label.casefold() in labels:
             r.problem(f"{where}.label", f"part {label!r} appears twice")
@@ -64,10 +58,7 @@ def _answers(r: _Reader, data: dict[str, Any], dataset_path: Path) -> list[Answe
     # `answers:`: paragraphs and tables (format 1), or content and parts (format 2).
     out = []
     v2 = r.version == 2
-    for i, raw in enumerate(r.seq(data, "answers", "")):
-        path = f"answers[{i}]"
-        if r.mapping(raw, path) is None:
-            continue
+    for path, raw in r.entries(data, "answers", ""):
         r.unknown(
             raw,
             {"number", "paragraphs", "tables"} | ({"content", "parts"} if v2 else set()),

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import MULTIPLIERS, Average, Cell, Column, ColumnGroup, ColumnType, NotAvailable
-from .fields import _KEY, MISSING, _kind, _quote, _Reader
+from .fields import MISSING, _kind, _quote, _Reader
 
 #: What a format-1 `columns` entry may say.
 COLUMN_FIELDS = {"key", "label", "type", "unit", "decimals"}
@@ -50,9 +50,7 @@ def _columns(r: _Reader, raw: dict[str, Any], path: str) -> tuple[Column, ...]:
             return ()
         if i == 0:
             r.unknown(col, COLUMN_FIELDS | ({"label_en"} if r.version == 2 else set()), where)
-            key = r.text(col, "key", where) or ""
-            if key and not _KEY.match(key):
-                r.problem(f"{where}.key", f"{key!r} must be letters, digits and _")
+            key = r.key(col, "key", where)
             type_text = r.text(col, "type", where, required=False) or "label"
             if type_text != "label":
                 if type_text in {t.value for t in ColumnType}:
@@ -93,9 +91,7 @@ def _dimension_and_measures(r: _Reader, raw: dict[str, Any], path: str) -> tuple
     out: list[Column] = []
     if dim is not MISSING and r.mapping(dim, where) is not None:
         r.unknown(dim, {"key", "label", "label_en", "kind"}, where)
-        key = r.text(dim, "key", where) or ""
-        if key and not _KEY.match(key):
-            r.problem(f"{where}.key", f"{key!r} must be letters, digits and _")
+        key = r.key(dim, "key", where)
         out.append(
             Column(
                 key,
@@ -139,9 +135,7 @@ def _measure(r: _Reader, col: Any, where: str, kind_field: str) -> Column | None
         else COLUMN_FIELDS | (MEASURE_FIELDS - {"kind"} if v2 else set())
     )
     r.unknown(col, allowed, where, MEASURE_FIELDS)
-    key = r.text(col, "key", where) or ""
-    if key and not _KEY.match(key):
-        r.problem(f"{where}.key", f"{key!r} must be letters, digits and _")
+    key = r.key(col, "key", where)
     label = r.text(col, "label", where, required=kind_field == "type") or key
     type_text = r.text(col, kind_field, where, required=False) or "number"
     kinds = [t.value for t in ColumnType if t is not ColumnType.LABEL]
@@ -271,10 +265,7 @@ def _groups(
     keys = {c.key for c in columns[1:]}
     seen: dict[str, str] = {}
     out = []
-    for i, group in enumerate(r.seq(raw, "groups", path, required=False)):
-        where = f"{path}.groups[{i}]"
-        if r.mapping(group, where) is None:
-            continue
+    for where, group in r.entries(raw, "groups", path, required=False):
         r.unknown(group, {"label", "label_en", "measures"}, where)
         label = r.text(group, "label", where) or ""
         members = []
@@ -299,15 +290,10 @@ def _derived(
     # Declared averages: one measure divided by another, per row.
     keys = {c.key for c in columns}
     out = []
-    for i, item in enumerate(r.seq(raw, "derived", path, required=False)):
-        where = f"{path}.derived[{i}]"
-        if r.mapping(item, where) is None:
-            continue
+    for where, item in r.entries(raw, "derived", path, required=False):
         r.unknown(item, {"key", "label", "label_en", "divide", "decimals"}, where)
         key = r.text(item, "key", where) or ""
-        if key and not _KEY.match(key):
-            r.problem(f"{where}.key", f"{key!r} must be letters, digits and _")
-        elif key in keys:
+        if r.valid_key(key, f"{where}.key") and key in keys:
             r.problem(f"{where}.key", f"{key!r} is already a column of this table")
         keys.add(key)
         divide = r.seq(item, "divide", where)

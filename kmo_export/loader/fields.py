@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -61,7 +61,7 @@ class _Reader:
 
     # The field ``key`` of ``mapping``, or MISSING (noted as missing when required).
     def get(self, mapping: Any, key: str, path: str, required: bool = True) -> Any:
-        where = f"{path}.{key}" if path else key
+        where = _at(path, key)
         if not isinstance(mapping, dict):
             return MISSING
         if key not in mapping or mapping[key] is None:
@@ -81,7 +81,7 @@ class _Reader:
         if isinstance(mapping, dict):
             for key in mapping:
                 if key not in allowed:
-                    where = f"{path}.{key}" if path else str(key)
+                    where = _at(path, str(key))
                     if key in newer and self.version == 1:
                         self.problem(where, "is a format 2 field: begin the file with `format: 2`")
                         continue
@@ -94,7 +94,7 @@ class _Reader:
         value = self.get(mapping, key, path, required)
         if value is MISSING:
             return None
-        return self.check_text(value, f"{path}.{key}" if path else key)
+        return self.check_text(value, _at(path, key))
 
     # ``value`` as text that Word and Excel can store, or None with its problem noted.
     def check_text(self, value: Any, where: str) -> str | None:
@@ -127,7 +127,7 @@ class _Reader:
         self, mapping: Any, key: str, path: str, required: bool = True
     ) -> tuple[str, ...]:
         value = self.get(mapping, key, path, required)
-        where = f"{path}.{key}" if path else key
+        where = _at(path, key)
         if value is MISSING:
             return ()
         if isinstance(value, str):
@@ -150,11 +150,7 @@ class _Reader:
         required: bool = True,
         maximum: int | None = None,
     ) -> int | None:
-        value = self.get(mapping, key, path, required)
-        if value is MISSING:
-            return None
-        where = f"{path}.{key}" if path else key
-        number = self.number(value, where)
+        number, where = self.number_field(mapping, key, path, required)
         if number is None:
             return None
         if number != number.to_integral_value():
@@ -178,14 +174,18 @@ class _Reader:
         required: bool = True,
         positive: bool = False,
     ) -> Decimal | None:
-        value = self.get(mapping, key, path, required)
-        if value is MISSING:
-            return None
-        where = f"{path}.{key}" if path else key
-        number = self.number(value, where)
+        number, where = self.number_field(mapping, key, path, required)
         if number is None:
             return None
         return self.check_amount(number, where, decimals, positive=positive)
+
+    # The field ``key`` of ``mapping`` as a number (None: absent, or noted), and its path.
+    def number_field(
+        self, mapping: Any, key: str, path: str, required: bool
+    ) -> tuple[Decimal | None, str]:
+        value = self.get(mapping, key, path, required)
+        where = _at(path, key)
+        return (None if value is MISSING else self.number(value, where)), where
 
     # ``value`` as a finite Decimal that Excel holds exactly, or None with its problem noted.
     def number(self, value: Any, where: str, line: int | None = None) -> Decimal | None:
@@ -245,7 +245,7 @@ class _Reader:
         value = self.get(mapping, key, path, required)
         if value is MISSING:
             return None
-        where = f"{path}.{key}" if path else key
+        where = _at(path, key)
         try:
             return dt.date.fromisoformat(str(value).strip())
         except ValueError:
@@ -255,7 +255,7 @@ class _Reader:
     # A list field ([] when it is absent or no list).
     def seq(self, mapping: Any, key: str, path: str, required: bool = True) -> list[Any]:
         value = self.get(mapping, key, path, required)
-        where = f"{path}.{key}" if path else key
+        where = _at(path, key)
         if value is MISSING:
             return []
         if not isinstance(value, list):
@@ -269,6 +269,38 @@ class _Reader:
             self.problem(where, f"must be a mapping of fields, not {_kind(value)}")
             return None
         return value
+
+    # The optional field ``key`` of ``mapping`` if it is a mapping of fields, else None (noted).
+    def section(self, mapping: Any, key: str, path: str) -> dict[str, Any] | None:
+        value = self.get(mapping, key, path, required=False)
+        return None if value is MISSING else self.mapping(value, _at(path, key))
+
+    # The mappings in the list field ``key``, each with its path; any other item is noted.
+    def entries(
+        self, mapping: Any, key: str, path: str, required: bool = True
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        for i, item in enumerate(self.seq(mapping, key, path, required)):
+            where = f"{_at(path, key)}[{i}]"
+            if self.mapping(item, where) is not None:
+                yield where, item
+
+    # A key field (letters, digits and _: it names an Excel table or column), "" if absent.
+    def key(self, mapping: Any, field: str, path: str, note: str = "") -> str:
+        key = self.text(mapping, field, path) or ""
+        self.valid_key(key, f"{path}.{field}", note)
+        return key
+
+    # Whether ``key`` is empty or a valid key; if not, the problem is noted at ``where``.
+    def valid_key(self, key: str, where: str, note: str = "") -> bool:
+        if key and not _KEY.match(key):
+            self.problem(where, f"{key!r} must be letters, digits and _{note}")
+            return False
+        return True
+
+
+# The path of field ``key`` below ``path`` ("" is the top level).
+def _at(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
 
 
 # What a value is, for a message: "the text 'abc'", "a list", "the number 3".

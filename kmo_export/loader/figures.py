@@ -23,18 +23,18 @@ from ..model import (
     Usage,
 )
 from .columns import _split_scale
-from .fields import _KEY, MISSING, _Reader
+from .fields import MISSING, _Reader
 
 
 def _key_figures(r: _Reader, data: dict[str, Any]) -> KeyFigures:
     # Format 1: `key_figures:` (enterprises, and usage per company size).
-    raw = r.get(data, "key_figures", "", required=False)
-    if raw is MISSING or r.mapping(raw, "key_figures") is None:
+    raw = r.section(data, "key_figures", "")
+    if raw is None:
         return KeyFigures()
     r.unknown(raw, {"enterprises", "usage"}, "key_figures")
     enterprises = None
-    ent = r.get(raw, "enterprises", "key_figures", required=False)
-    if ent is not MISSING and r.mapping(ent, "key_figures.enterprises") is not None:
+    ent = r.section(raw, "enterprises", "key_figures")
+    if ent is not None:
         p = "key_figures.enterprises"
         r.unknown(ent, {"answer", "year", "count"}, p)
         enterprises = Enterprises(
@@ -43,15 +43,12 @@ def _key_figures(r: _Reader, data: dict[str, Any]) -> KeyFigures:
             count=r.integer(ent, "count", p) or 0,
         )
     usage = None
-    use = r.get(raw, "usage", "key_figures", required=False)
-    if use is not MISSING and r.mapping(use, "key_figures.usage") is not None:
+    use = r.section(raw, "usage", "key_figures")
+    if use is not None:
         p = "key_figures.usage"
         r.unknown(use, {"answer", "year", "sizes", "new_maximum"}, p)
         sizes = []
-        for i, size in enumerate(r.seq(use, "sizes", p)):
-            sp = f"{p}.sizes[{i}]"
-            if r.mapping(size, sp) is None:
-                continue
+        for sp, size in r.entries(use, "sizes", p):
             r.unknown(
                 size, {"key", "label", "maximum", "average_granted", "stated_use_percent"}, sp
             )
@@ -67,8 +64,8 @@ def _key_figures(r: _Reader, data: dict[str, Any]) -> KeyFigures:
                 )
             )
         new_max = None
-        nm = r.get(use, "new_maximum", p, required=False)
-        if nm is not MISSING and r.mapping(nm, f"{p}.new_maximum") is not None:
+        nm = r.section(use, "new_maximum", p)
+        if nm is not None:
             r.unknown(nm, {"since", "amount"}, f"{p}.new_maximum")
             new_max = NewMaximum(
                 since=r.date(nm, "since", f"{p}.new_maximum") or dt.date(1970, 1, 1),
@@ -102,14 +99,9 @@ FIGURE_FIELDS = {
 def _figures(r: _Reader, data: dict[str, Any]) -> list[Figure]:
     # Key figures stated in the text, each optionally tied to a cell or other figures.
     out = []
-    for i, raw in enumerate(r.seq(data, "figures", "", required=False)):
-        path = f"figures[{i}]"
-        if r.mapping(raw, path) is None:
-            continue
+    for path, raw in r.entries(data, "figures", "", required=False):
         r.unknown(raw, FIGURE_FIELDS, path)
-        figure_id = r.text(raw, "id", path) or ""
-        if figure_id and not _KEY.match(figure_id):
-            r.problem(f"{path}.id", f"{figure_id!r} must be letters, digits and _")
+        figure_id = r.key(raw, "id", path)
         kind_text = r.text(raw, "kind", path, required=False) or "number"
         kinds = [t.value for t in ColumnType if t is not ColumnType.LABEL]
         if kind_text not in kinds:
@@ -152,9 +144,9 @@ def _figures(r: _Reader, data: dict[str, Any]) -> list[Figure]:
 
 def _figure_check(r: _Reader, raw: dict[str, Any], path: str) -> FigureCheck | None:
     # `check: {cell: {...}}`, `{sum: [ids]}` or `{ratio: [a, b]}` (ids or cells).
-    check = r.get(raw, "check", path, required=False)
+    check = r.section(raw, "check", path)
     where = f"{path}.check"
-    if check is MISSING or r.mapping(check, where) is None:
+    if check is None:
         return None
     if len(check) != 1 or next(iter(check)) not in ("cell", "sum", "ratio"):
         r.problem(where, "must hold one of cell, sum or ratio")

@@ -32,7 +32,7 @@ from .columns import (
     _groups,
     _measure_references,
 )
-from .fields import _KEY, MISSING, _Reader
+from .fields import MISSING, _Reader
 from .table_files import MAX_ROWS, _rows_from_file
 
 #: What a table may say in format 1, and what format 2 adds.
@@ -64,11 +64,7 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
         columns = _dimension_and_measures(r, raw, path)
     else:
         columns = _columns(r, raw, path)
-    table_id = r.text(raw, "id", path) or ""
-    if table_id and not _KEY.match(table_id):
-        r.problem(
-            f"{path}.id", f"{table_id!r} must be letters, digits and _ (it names the Excel table)"
-        )
+    table_id = r.key(raw, "id", path, " (it names the Excel table)")
     if not columns:
         return None
     groups: tuple[ColumnGroup, ...] = ()
@@ -84,7 +80,6 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
     else:
         r.missing = frozenset()
     has_rows, has_file = "rows" in raw, "rows_file" in raw
-    total_raw = r.get(raw, "total", path, required=False)
     if has_rows == has_file:
         r.problem(
             path,
@@ -107,7 +102,8 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
     total_lines: tuple[int | None, ...] = ()
     source, sentence = TotalSource.TABLE, None
     where = f"{path}.total"
-    if total_raw is not MISSING and r.mapping(total_raw, where) is not None:
+    total_raw = r.section(raw, "total", path)
+    if total_raw is not None:
         values_path = where
         values: Any = total_raw
         if v2:
