@@ -28,6 +28,8 @@ MEASURE_FIELDS = {
     "ratio",
     "share_of",
 }
+#: The kinds a measure (or a figure) may be: every column type but the label.
+MEASURE_KINDS = [t.value for t in ColumnType if t is not ColumnType.LABEL]
 #: Scale words a format-1 unit may end in (`EUR million`): the unit multiplier they mean.
 _SCALE_WORDS = {
     "thousand": 3,
@@ -138,8 +140,7 @@ def _measure(r: _Reader, col: Any, where: str, kind_field: str) -> Column | None
     key = r.key(col, "key", where)
     label = r.text(col, "label", where, required=kind_field == "type") or key
     type_text = r.text(col, kind_field, where, required=False) or "number"
-    kinds = [t.value for t in ColumnType if t is not ColumnType.LABEL]
-    if type_text not in kinds:
+    if type_text not in MEASURE_KINDS:
         if kind_field == "type" and type_text == "label":
             r.problem(
                 f"{where}.type",
@@ -149,7 +150,7 @@ def _measure(r: _Reader, col: Any, where: str, kind_field: str) -> Column | None
             noun = "column type" if kind_field == "type" else "measure kind"
             r.problem(
                 f"{where}.{kind_field}",
-                f"unknown {noun} {type_text!r} (expected one of: {', '.join(kinds)})",
+                f"unknown {noun} {type_text!r} (expected one of: {', '.join(MEASURE_KINDS)})",
             )
         return None
     kind = ColumnType(type_text)
@@ -159,18 +160,13 @@ def _measure(r: _Reader, col: Any, where: str, kind_field: str) -> Column | None
         scaled, multiplier = _split_scale(unit)
         if v2:  # format 1 keeps the unit as written until the renderers read the multiplier
             unit = scaled
-    if "multiplier" in col:
-        name = r.text(col, "multiplier", where)
-        if name is not None:
-            if name.lower() not in MULTIPLIERS:
-                r.problem(
-                    f"{where}.multiplier",
-                    f"must be one of {', '.join(MULTIPLIERS)}, not {name!r}",
-                )
-            elif multiplier and multiplier != MULTIPLIERS[name.lower()]:
-                r.problem(f"{where}.multiplier", f"{name!r} contradicts the unit")
-            else:
-                multiplier = MULTIPLIERS[name.lower()]
+    named = _multiplier(r, col, where, required=True) if "multiplier" in col else None
+    if named is not None:
+        name, power = named
+        if multiplier and multiplier != power:
+            r.problem(f"{where}.multiplier", f"{name!r} contradicts the unit")
+        else:
+            multiplier = power
     if kind is ColumnType.PERCENT and v2 and (unit is not None or multiplier):
         r.problem(f"{where}.unit", "a percentage has no unit or multiplier")
     default_decimals = (
@@ -228,6 +224,19 @@ def _measure(r: _Reader, col: Any, where: str, kind_field: str) -> Column | None
         ratio=ratio,
         share_of=share_of,
     )
+
+
+def _multiplier(
+    r: _Reader, raw: dict[str, Any], path: str, required: bool
+) -> tuple[str, int] | None:
+    # `multiplier:` as written and as a power of ten (million -> 6); None if absent or unknown.
+    name = r.text(raw, "multiplier", path, required=required)
+    if name is None:
+        return None
+    if name.lower() not in MULTIPLIERS:
+        r.problem(f"{path}.multiplier", f"must be one of {', '.join(MULTIPLIERS)}, not {name!r}")
+        return None
+    return name, MULTIPLIERS[name.lower()]
 
 
 def _split_scale(unit: str) -> tuple[str | None, int]:

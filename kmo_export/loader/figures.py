@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import (
-    MULTIPLIERS,
     CellRef,
     CheckKind,
     ColumnType,
@@ -22,7 +21,7 @@ from ..model import (
     NewMaximum,
     Usage,
 )
-from .columns import _split_scale
+from .columns import MEASURE_KINDS, _multiplier, _split_scale
 from .fields import MISSING, _Reader
 
 
@@ -103,23 +102,16 @@ def _figures(r: _Reader, data: dict[str, Any]) -> list[Figure]:
         r.unknown(raw, FIGURE_FIELDS, path)
         figure_id = r.key(raw, "id", path)
         kind_text = r.text(raw, "kind", path, required=False) or "number"
-        kinds = [t.value for t in ColumnType if t is not ColumnType.LABEL]
-        if kind_text not in kinds:
+        if kind_text not in MEASURE_KINDS:
             r.problem(
-                f"{path}.kind", f"unknown kind {kind_text!r} (expected one of: {', '.join(kinds)})"
+                f"{path}.kind",
+                f"unknown kind {kind_text!r} (expected one of: {', '.join(MEASURE_KINDS)})",
             )
             kind_text = "number"
         value = r.get(raw, "value", path)
         number = None if value is MISSING else r.number(value, f"{path}.value")
-        multiplier = 0
-        name = r.text(raw, "multiplier", path, required=False)
-        if name is not None:
-            if name.lower() in MULTIPLIERS:
-                multiplier = MULTIPLIERS[name.lower()]
-            else:
-                r.problem(
-                    f"{path}.multiplier", f"must be one of {', '.join(MULTIPLIERS)}, not {name!r}"
-                )
+        named = _multiplier(r, raw, path, required=False)
+        multiplier = named[1] if named is not None else 0
         unit = r.text(raw, "unit", path, required=False)
         if unit is not None and not multiplier:
             unit, multiplier = _split_scale(unit)
