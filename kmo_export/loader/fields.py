@@ -13,12 +13,14 @@ from collections.abc import Collection, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .. import limits
 from ..errors import Problem
 from ..yaml_lines import written_text
 
-#: Limits of the formats we write (Excel: 15 significant digits, 32,767 characters a cell).
-MAX_DIGITS = 15
-MAX_TEXT = 32_767
+#: Limits of the formats we write (Excel: 15 significant digits, 32,767 characters a cell),
+#: owned by kmo_export.limits.
+MAX_DIGITS = limits.EXCEL_DIGITS
+MAX_TEXT = limits.MAX_CELL_UNITS
 # Characters an XML 1.0 document cannot hold (tab, LF and CR are fine).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # A key: it names an Excel table or a column of one.

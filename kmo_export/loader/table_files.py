@@ -20,7 +20,7 @@ from .columns import _cell
 from .fields import _Reader
 
 #: Excel's rows a sheet, 1,048,576: one header and one total row besides the data.
-MAX_ROWS = 1_048_576 - 2
+MAX_ROWS = reading.MAX_ROWS - 2
 #: Labels that make the last row of a table file its total row (compared in lower case).
 TOTAL_LABELS = ("eindtotaal", "totaal", "total", "grand total", "algemeen totaal")
 

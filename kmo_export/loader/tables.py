@@ -12,7 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..checks import ratio_percent
+from ..checks import as_written, ratio_percent
+from ..limits import MAX_LEVEL
 from ..model import (
     Average,
     Cell,
@@ -48,8 +49,6 @@ TABLE_FIELDS_2 = {
 }
 #: Cells that mean 'not available' when a format-2 table declares no missing_values.
 DEFAULT_MISSING = ("n.v.t.", "nvt", "n/a", "–", "-", "x")
-#: The deepest level of a detail row (see kmo_export.limits).
-MAX_LEVEL = 9
 
 
 def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
@@ -209,8 +208,8 @@ def _fraction_percent(r: _Reader, table: Table, path: str, field: str) -> None:
         ):
             r.problem(
                 f"{path}.{field}[{i if field == 'measures' else i + 1}]",
-                f"the values of {column.label!r} look like fractions ({_show(value)} where "
-                f"the ratio is {_show(round(computed, 2))} %); enter percentages as published "
+                f"the values of {column.label!r} look like fractions ({as_written(value)} where "
+                f"the ratio is {as_written(round(computed, 2))} %); enter percentages as published "
                 "(81.2 for 81,2 %)",
                 first.line,
             )
@@ -231,12 +230,6 @@ def _row_ratio(table: Table, column: Column, row: Row) -> Decimal | None:
         if isinstance(value, Decimal) and isinstance(total, Decimal):
             return ratio_percent(value, total)
     return None
-
-
-def _show(value: Decimal) -> str:
-    # A number as the user wrote it, without the zeros compact storage adds (58.1600 -> 58.16).
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _missing_values(r: _Reader, raw: dict[str, Any], path: str) -> tuple[str, ...]:
