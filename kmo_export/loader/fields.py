@@ -39,6 +39,7 @@ MISSING: Any = _Missing()
 class _Reader:
     """Walks the parsed YAML, tracking the field path; records problems instead of stopping."""
 
+    # A walker over the dataset ``file``, whose field paths stand at ``lines``.
     def __init__(self, file: str, lines: dict[str, int]) -> None:
         self.file = file
         self.lines = lines
