@@ -55,17 +55,9 @@ def _columns(r: _Reader, raw: dict[str, Any], path: str) -> tuple[Column, ...]:
             key = r.key(col, "key", where)
             type_text = r.text(col, "type", where, required=False) or "label"
             if type_text != "label":
-                if type_text in {t.value for t in ColumnType}:
-                    r.problem(
-                        f"{where}.type",
-                        "the first column, and only the first, is the label column (type: label)",
-                    )
-                else:
-                    r.problem(
-                        f"{where}.type",
-                        f"unknown column type {type_text!r} (expected one of: "
-                        f"{', '.join(t.value for t in ColumnType)})",
-                    )
+                types = [t.value for t in ColumnType]
+                misplaced = type_text in types
+                _bad_type(r, f"{where}.type", "column type", type_text, types, misplaced)
                 return ()
             out.append(
                 Column(
@@ -141,17 +133,9 @@ def _measure(r: _Reader, col: Any, where: str, kind_field: str) -> Column | None
     label = r.text(col, "label", where, required=kind_field == "type") or key
     type_text = r.text(col, kind_field, where, required=False) or "number"
     if type_text not in MEASURE_KINDS:
-        if kind_field == "type" and type_text == "label":
-            r.problem(
-                f"{where}.type",
-                "the first column, and only the first, is the label column (type: label)",
-            )
-        else:
-            noun = "column type" if kind_field == "type" else "measure kind"
-            r.problem(
-                f"{where}.{kind_field}",
-                f"unknown {noun} {type_text!r} (expected one of: {', '.join(MEASURE_KINDS)})",
-            )
+        noun = "column type" if kind_field == "type" else "measure kind"
+        misplaced = kind_field == "type" and type_text == "label"
+        _bad_type(r, f"{where}.{kind_field}", noun, type_text, MEASURE_KINDS, misplaced)
         return None
     kind = ColumnType(type_text)
     unit = r.text(col, "unit", where, required=False)
@@ -224,6 +208,16 @@ def _measure(r: _Reader, col: Any, where: str, kind_field: str) -> Column | None
         ratio=ratio,
         share_of=share_of,
     )
+
+
+def _bad_type(
+    r: _Reader, where: str, noun: str, text: str, expected: list[str], misplaced: bool
+) -> None:
+    # A column's type that does not fit: the label type out of its place, or an unknown one.
+    if misplaced:
+        r.problem(where, "the first column, and only the first, is the label column (type: label)")
+    else:
+        r.problem(where, f"unknown {noun} {text!r} (expected one of: {', '.join(expected)})")
 
 
 def _multiplier(
