@@ -7,7 +7,7 @@ and a total that says where it is stated (the table or the prose).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -96,6 +96,61 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
         rows, file_total = _rows_from_file(
             r, dataset_path.parent / name, f"{path}.rows_file", columns, sheet
         )
+    total = _total(r, raw, path, columns, has_file, file_total)
+    if not rows and has_rows:
+        r.problem(f"{path}.rows", "is empty: a table needs at least one row")
+    if len(rows) > MAX_ROWS:
+        r.problem(
+            f"{path}.rows",
+            f"has {len(rows):,} rows; an Excel sheet holds at most {MAX_ROWS:,} besides header and total",
+        )
+        return None
+    dimension = _dimension_kind(r, raw, path) if v2 else None
+    table = Table(
+        id=table_id,
+        columns=columns,
+        rows=rows,
+        caption=r.text(raw, "caption", path, required=False),
+        total_label=total.label,
+        reported_total=total.reported,
+        notes=r.paragraphs(raw, "notes", path, required=False),
+        total_line=total.line,
+        dimension=dimension,
+        number=r.text(raw, "number", path, required=False) if v2 else None,
+        caption_en=r.text(raw, "caption_en", path, required=False) if v2 else None,
+        groups=groups,
+        averages=averages,
+        total_source=total.source,
+        total_sentence=total.sentence,
+        line=r.line(path),
+        total_lines=total.lines,
+    )
+    if v2:
+        _fraction_percent(r, table, path, "measures" if "measures" in raw else "columns")
+    return table
+
+
+@dataclass(frozen=True)
+class _Total:
+    # What a table's `total:` says, or its table file's total row: label, values, where stated.
+    label: str | None
+    reported: tuple[Cell, ...] | None
+    line: int | None
+    lines: tuple[int | None, ...]
+    source: TotalSource
+    sentence: str | None
+
+
+def _total(
+    r: _Reader,
+    raw: dict[str, Any],
+    path: str,
+    columns: tuple[Column, ...],
+    has_file: bool,
+    file_total: tuple[str, tuple[Cell, ...]] | None,
+) -> _Total:
+    # The reported total: `total:` in the dataset, the total row of the table file, or both.
+    v2 = r.version == 2
     total_label, reported = None, None
     total_line: int | None = None
     total_lines: tuple[int | None, ...] = ()
@@ -131,16 +186,13 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
             total_label = total_label or file_total[0]
     elif file_total is not None:
         total_label, reported = file_total
-    if not rows and has_rows:
-        r.problem(f"{path}.rows", "is empty: a table needs at least one row")
-    if len(rows) > MAX_ROWS:
-        r.problem(
-            f"{path}.rows",
-            f"has {len(rows):,} rows; an Excel sheet holds at most {MAX_ROWS:,} besides header and total",
-        )
-        return None
+    return _Total(total_label, reported, total_line, total_lines, source, sentence)
+
+
+def _dimension_kind(r: _Reader, raw: dict[str, Any], path: str) -> DimensionKind | None:
+    # Format 2: what the rows are (`dimension.kind`), if the table says.
     dimension = None
-    if v2 and isinstance(raw.get("dimension"), dict):
+    if isinstance(raw.get("dimension"), dict):
         kind = r.text(raw["dimension"], "kind", f"{path}.dimension", required=False)
         if kind is not None:
             try:
@@ -151,28 +203,7 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
                     f"unknown kind {kind!r} (expected one of: "
                     f"{', '.join(k.value for k in DimensionKind)})",
                 )
-    table = Table(
-        id=table_id,
-        columns=columns,
-        rows=rows,
-        caption=r.text(raw, "caption", path, required=False),
-        total_label=total_label,
-        reported_total=reported,
-        notes=r.paragraphs(raw, "notes", path, required=False),
-        total_line=total_line,
-        dimension=dimension,
-        number=r.text(raw, "number", path, required=False) if v2 else None,
-        caption_en=r.text(raw, "caption_en", path, required=False) if v2 else None,
-        groups=groups,
-        averages=averages,
-        total_source=source,
-        total_sentence=sentence,
-        line=r.line(path),
-        total_lines=total_lines,
-    )
-    if v2:
-        _fraction_percent(r, table, path, "measures" if "measures" in raw else "columns")
-    return table
+    return dimension
 
 
 def _total_source(r: _Reader, raw: dict[str, Any], where: str) -> tuple[TotalSource, str | None]:
