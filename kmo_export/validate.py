@@ -31,6 +31,10 @@ def validate(dataset: Dataset, allow_inconsistent: bool = False) -> list[Problem
     file = str(dataset.path)
     problems: list[Problem] = []
     problems += _questions_and_answers(dataset, file)
+    # What the outputs can hold (Excel, Word, ZIP) first: figures beyond it (1e400) are not
+    # reconciled, only reported.
+    beyond = limits.check(dataset)
+    problems += beyond
     table_ids: dict[str, str] = {}
     inconsistent: list[Problem] = []
     for path, table in table_paths(dataset):
@@ -44,12 +48,11 @@ def validate(dataset: Dataset, allow_inconsistent: bool = False) -> list[Problem
         if dataset.format >= 2:
             broken = _references(table, file, path)
             problems += broken
-            if not broken:
+            if not broken and not beyond:
                 inconsistent += _reconcile(table, file, path)
-        else:
+        elif not beyond:
             inconsistent += _reconcile(table, file, path, format1=True)
     problems += _key_figures(dataset, file)
-    problems += limits.check(dataset)  # what the outputs can hold (Excel, Word, ZIP)
     problems += _figure_references(dataset, file)
     if problems:
         raise DatasetError(problems + inconsistent)
