@@ -289,7 +289,9 @@ def _table_numbers(table: Table, file: str, path: str) -> list[Problem]:
                 Problem(
                     file,
                     f"{_short(reported)} is too large: {reason}",
-                    f"{path}.total.{column.key}",
+                    f"{path}.total.values.{column.key}"
+                    if path.endswith(".table")  # format 2
+                    else f"{path}.total.{column.key}",
                     table.total_line,
                 )
             )
