@@ -11,6 +11,7 @@ the analysis.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -125,11 +126,20 @@ def reads_format_2() -> bool:
     return True
 
 
+def workbook_follows_analysis() -> bool:
+    """Whether this version's workbook takes its figures from the analysis (its formulas
+    module exists from then on)."""
+    return importlib.util.find_spec("kmo_export.workbook.formulas") is not None
+
+
 @pytest.fixture(scope="module", params=DATASETS, ids=lambda p: p.stem)
 def built(request, tmp_path_factory):
     path: Path = request.param
     if path != BUNDLED and not reads_format_2():
         pytest.skip("the format-2 loader is not merged yet")
+    if path != BUNDLED and not workbook_follows_analysis():
+        # Until the workbook branch is merged, the workbook has its own (format-1) figures.
+        pytest.skip("the workbook that follows the analysis is not merged yet")
     data = read_dataset(path)  # an inconsistent answer is built too (--allow-inconsistent)
     out = tmp_path_factory.mktemp(path.stem)
     report = Report(data, "nl", allow_inconsistent=True)
