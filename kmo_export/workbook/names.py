@@ -74,21 +74,21 @@ def quoted(text: str, labels: Labels) -> str:
 
 
 def long_date(day: dt.date, labels: Labels) -> str:
-    """``24 september 2020`` / ``24 September 2020``."""
-    months = labels.section("workbook")["months"]
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+    """``24 september 2020`` / ``24 September 2020`` (Babel, the catalogue's locale)."""
+    from ..formatting import date
+
+    return date(day, labels.language)
 
 
 def number_text(value: Decimal | int, labels: Labels, decimals: int = 0) -> str:
-    """A number in running text: ``7.500`` (nl), ``7,500`` (en)."""
-    text = f"{Decimal(value):,.{decimals}f}"
-    if labels.locale.startswith("nl"):
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    """A number in running text: ``7.500`` (nl), ``7,500`` (en) (Babel)."""
+    from ..formatting import number
+
+    return number(value, labels.language, decimals)
 
 
 def join(items: list[str], labels: Labels) -> str:
-    """``a, b en c`` / ``a, b and c``."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {labels['workbook.and']} " + items[-1]
+    """``a, b en c`` / ``a, b and c`` (Babel)."""
+    from ..formatting import join as format_list
+
+    return format_list(items, labels.language) if items else ""
