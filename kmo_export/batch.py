@@ -249,6 +249,10 @@ def _prepare(options: BuildOptions) -> None:
         from .brief import load_template
 
         load_template(options.template)
+    if "pdf" in options.formats:
+        from .pdf import require_soffice
+
+        require_soffice()  # no LibreOffice: one error before anything is written
 
 
 class _Pool:

@@ -31,6 +31,7 @@ class BuildOptions:
     top_n: int = 15
     template: Path | None = None
     allow_inconsistent: bool = False
+    pdf_profile: str = "a2b-ua"  # a key of kmo_export.pdf.PROFILES
 
 
 @dataclass
@@ -82,6 +83,10 @@ def build(dataset_path: Path, options: BuildOptions) -> BuildResult:
     warnings = validate(dataset, allow_inconsistent=options.allow_inconsistent)
     report = Report(dataset, options.language, options.top_n, options.allow_inconsistent)
     result = BuildResult(dataset_path, warnings=warnings)
+    if "pdf" in paths:
+        from .pdf import require_soffice
+
+        require_soffice()  # no LibreOffice: fail before anything is written
     template = None
     if "docx" in paths or "pdf" in paths:
         from .brief import load_template
@@ -100,24 +105,30 @@ def build(dataset_path: Path, options: BuildOptions) -> BuildResult:
             atomic_write(paths["docx"], lambda tmp: render_docx(report, tmp, template))
         )
     if "pdf" in paths:
-        result.outputs.append(_write_pdf(report, template, paths))
+        result.outputs.append(_write_pdf(report, template, paths, options))
     return result
 
 
 # The PDF from the brief just written, or (pdf without docx) from one rendered in a temporary
 # folder, so an existing .docx in the output folder is never touched.
-def _write_pdf(report: Report, template: Template | None, paths: dict[str, Path]) -> WrittenFile:
+def _write_pdf(
+    report: Report, template: Template | None, paths: dict[str, Path], options: BuildOptions
+) -> WrittenFile:
     import tempfile
 
     from .brief import render_docx
     from .pdf import convert_to_pdf
 
+    def convert(docx: Path, tmp: Path) -> None:
+        convert_to_pdf(docx, tmp, profile=profile, created=report.created, name=str(paths["pdf"]))
+
+    profile = options.pdf_profile
     if "docx" in paths:
-        return atomic_write(paths["pdf"], lambda tmp: convert_to_pdf(paths["docx"], tmp))
+        return atomic_write(paths["pdf"], lambda tmp: convert(paths["docx"], tmp))
     with tempfile.TemporaryDirectory(prefix="kmo-export-brief-") as folder:
         docx = Path(folder) / paths["pdf"].with_suffix(".docx").name
         render_docx(report, docx, template)
-        return atomic_write(paths["pdf"], lambda tmp: convert_to_pdf(docx, tmp))
+        return atomic_write(paths["pdf"], lambda tmp: convert(docx, tmp))
 
 
 def check(dataset_path: Path) -> None:

@@ -101,7 +101,16 @@ def main() -> None:
     "formats",
     multiple=True,
     type=click.Choice(["xlsx", "docx", "pdf"]),
-    help="Output format; repeat for several. Default: xlsx and docx. pdf needs LibreOffice.",
+    help="Output format; repeat for several. Default: xlsx and docx. pdf needs LibreOffice "
+    "(found on the PATH, in its usual install folder, or where KMO_EXPORT_SOFFICE points).",
+)
+@click.option(
+    "--pdf-profile",
+    type=click.Choice(["a2b-ua", "a2b", "ua", "plain"]),
+    default="a2b-ua",
+    show_default=True,
+    help="What the PDF conforms to: PDF/A-2b (archival) and PDF/UA-1 (accessible), one of "
+    "them, or neither (plain); every profile is tagged, with bookmarks and chart alt texts.",
 )
 @click.option(
     "--lang",
@@ -153,6 +162,7 @@ def build(
     datasets: tuple[str, ...],
     output_dir: Path,
     formats: tuple[str, ...],
+    pdf_profile: str,
     lang: str,
     top_n: int,
     template: Path | None,
@@ -204,6 +214,7 @@ def build(
         top_n=top_n,
         template=template,
         allow_inconsistent=allow_inconsistent,
+        pdf_profile=pdf_profile,
     )
     reporter = _Reporter(len(paths), quiet)
     try:

@@ -73,7 +73,11 @@ def main() -> None:
     props.subject = ""
     props.language = "nl-BE"
     props.revision = 1
-    props.created = props.modified = props.last_printed = FIXED
+    props.created = props.modified = FIXED
+    printed = props._element.find(qn("cp:lastPrinted"))  # never printed: say nothing
+    if printed is not None:
+        props._element.remove(printed)
+    _app_properties(document)
     buffer = io.BytesIO()
     document.save(buffer)
     OUT.write_bytes(_deterministic(buffer.getvalue()))
@@ -253,6 +257,23 @@ def _slim(document: docx.document.Document) -> None:
     for rid, rel in list(package_rels.items()):
         if rel.reltype.endswith("/thumbnail"):
             del package_rels[rid]
+
+
+# docProps/app.xml that is true of the template: made by this script, no counts, no Normal.dotm.
+def _app_properties(document: docx.document.Document) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    blob = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/docPropsVTypes"><Application>kmo-export templates/make_brief_template.py'
+        b"</Application><DocSecurity>0</DocSecurity><LinksUpToDate>false</LinksUpToDate>"
+        b"<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+    )
+    for rel in document.part.package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = blob
 
 
 # The same zip every run: fixed entry times, the writer's order.

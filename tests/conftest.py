@@ -1,11 +1,16 @@
-"""Shared test helpers: the bundled dataset, the OOXML validator, LibreOffice headless."""
+"""Shared test helpers: the bundled dataset, the OOXML validator, LibreOffice and Gnumeric.
+
+Tests that need an external program carry its marker (``needs_libreoffice``, ``needs_gnumeric``,
+``needs_poppler``): where the program is missing they are skipped, with the reason in the
+``-ra`` summary. CI (``.ci/run``) installs them all, so there nothing is skipped.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,11 +19,6 @@ from hypothesis import settings
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "kmo-portefeuille-2019.yaml"
 SEED_TEXT = ROOT / "data" / "sources" / "schriftelijke-vraag-835-2020.txt"
-# The ECMA-376 validator sits beside the project in ../shared (read-only); a copy may be vendored.
-VALIDATOR_CANDIDATES = [
-    ROOT.parent / "shared" / "tools" / "ooxml_validate.py",
-    ROOT / "tests" / "tools" / "ooxml_validate.py",
-]
 
 # Property tests run the same examples on every machine and in CI, so a red run is a real and
 # reproducible failure; `HYPOTHESIS_PROFILE=explore uv run pytest` searches new random examples.
@@ -36,30 +36,45 @@ RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def soffice_path() -> str | None:
+    """LibreOffice's command, or None when it is not installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-needs_libreoffice = pytest.mark.skipif(
-    soffice_path() is None, reason="LibreOffice (soffice) is not installed"
-)
+# marker -> (the program is installed, what to install)
+PROGRAMS: dict[str, tuple[Callable[[], bool], str]] = {
+    "libreoffice": (lambda: soffice_path() is not None, "LibreOffice (soffice)"),
+    "gnumeric": (lambda: shutil.which("ssconvert") is not None, "Gnumeric (ssconvert)"),
+    "poppler": (
+        lambda: bool(shutil.which("pdfinfo") and shutil.which("pdftoppm")),
+        "poppler (pdfinfo, pdftoppm)",
+    ),
+}
+# A test (or pytest.param) that needs one of the programs carries its marker; it is skipped,
+# with the reason, where the program is missing, and ``-m "not gnumeric"`` leaves it out.
+needs_libreoffice = pytest.mark.libreoffice
+needs_gnumeric = pytest.mark.gnumeric
+needs_poppler = pytest.mark.poppler
 
 
-def validator_path() -> Path:
-    for candidate in VALIDATOR_CANDIDATES:
-        if candidate.is_file():
-            return candidate
-    pytest.fail("ooxml_validate.py not found (expected ../shared/tools/ooxml_validate.py)")
+def pytest_configure(config):
+    # (the libreoffice marker is declared in pyproject.toml)
+    for name in ("gnumeric", "poppler"):
+        config.addinivalue_line("markers", f"{name}: needs {PROGRAMS[name][1]} installed")
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = {name: what for name, (found, what) in PROGRAMS.items() if not found()}
+    for item in items:
+        for name, what in missing.items():
+            if item.get_closest_marker(name) is not None:
+                item.add_marker(pytest.mark.skip(reason=f"{what} is not installed"))
 
 
 def ooxml_problems(*paths: Path) -> str:
-    """Run the ECMA-376 validator; return its output if it found problems, else ''."""
-    result = subprocess.run(
-        [sys.executable, str(validator_path()), *map(str, paths)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return "" if result.returncode == 0 else result.stdout + result.stderr
+    """The ECMA-376 validator's problem lines for ``paths`` (tests/ooxml), '' when all are valid."""
+    from .ooxml.validate import problems
+
+    return "\n".join(problems(*paths))
 
 
 def soffice_convert(source: Path, target_format: str, outdir: Path, recalc: bool = True) -> Path:
@@ -90,6 +105,22 @@ def soffice_convert(source: Path, target_format: str, outdir: Path, recalc: bool
     produced = outdir / f"{source.stem}.{target_format.split(':')[0]}"
     assert produced.is_file(), f"LibreOffice wrote no {produced}"
     return produced
+
+
+def ssconvert_recalc(source: Path, outdir: Path) -> Path:
+    """``source`` recalculated by Gnumeric (``ssconvert --recalc``) and written as .xlsx."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    target = outdir / source.name
+    env = {**os.environ, "HOME": str(outdir)}  # Gnumeric's settings stay in tmp_path
+    subprocess.run(
+        ["ssconvert", "--recalc", str(source), str(target)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=env,
+    )
+    assert target.is_file(), f"ssconvert wrote no {target}"
+    return target
 
 
 @pytest.fixture(scope="session")

@@ -346,7 +346,8 @@ def test_two_builds_are_byte_identical(tmp_path, monkeypatch):
     package = zipfile.ZipFile(first)
     assert {i.date_time for i in package.infolist()} == {(2020, 9, 24, 0, 0, 0)}
     core = package.read("docProps/core.xml").decode()
-    assert core.count("2020-09-24T00:00:00Z") == 3
+    assert core.count("2020-09-24T00:00:00Z") == 2  # created and modified; never printed
+    assert "lastPrinted" not in core
     embedded = [n for n in package.namelist() if n.endswith(".xlsx")]
     for name in embedded:
         inner = zipfile.ZipFile(io.BytesIO(package.read(name)))
@@ -358,7 +359,7 @@ def test_source_date_epoch_sets_every_date(tmp_path, monkeypatch):
     path = build(tmp_path)
     package = zipfile.ZipFile(path)
     assert {i.date_time for i in package.infolist()} == {(2023, 11, 14, 22, 13, 20)}
-    assert package.read("docProps/core.xml").decode().count("2023-11-14T22:13:20Z") == 3
+    assert package.read("docProps/core.xml").decode().count("2023-11-14T22:13:20Z") == 2
     for name in (n for n in package.namelist() if n.endswith(".xlsx")):
         inner = zipfile.ZipFile(io.BytesIO(package.read(name)))
         assert "2023-11-14T22:13:20Z" in inner.read("docProps/core.xml").decode()

@@ -1,4 +1,5 @@
-"""LibreOffice reopens the workbook with recalculation forced: every formula gives its cached value.
+"""LibreOffice and Gnumeric reopen the workbook with recalculation forced: every formula gives
+its cached value in both engines.
 
 Also the streamed path (big tables, XlsxWriter constant_memory), checked on a small table by
 lowering the style's threshold.
@@ -7,13 +8,21 @@ lowering the style's threshold.
 from __future__ import annotations
 
 import copy
+import warnings
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
-from .conftest import BUNDLED, needs_libreoffice, ooxml_problems, soffice_convert
+from .conftest import (
+    BUNDLED,
+    needs_gnumeric,
+    needs_libreoffice,
+    ooxml_problems,
+    soffice_convert,
+    ssconvert_recalc,
+)
 from .test_workbook_helpers import (
     build_xlsx,
     close,
@@ -46,10 +55,28 @@ def _is_formula(value: object) -> bool:
     return isinstance(value, ArrayFormula) or (isinstance(value, str) and value.startswith("="))
 
 
-def _recalculated_matches_cached(xlsx: Path, folder: Path) -> int:
+# The workbook recalculated by each engine (LibreOffice needs OOXMLRecalcMode 0 in its profile).
+ENGINES = [
+    pytest.param(
+        lambda xlsx, folder: soffice_convert(xlsx, "xlsx", folder / "lo"),
+        id="libreoffice",
+        marks=needs_libreoffice,
+    ),
+    pytest.param(
+        lambda xlsx, folder: ssconvert_recalc(xlsx, folder / "gnumeric"),
+        id="gnumeric",
+        marks=needs_gnumeric,
+    ),
+]
+
+
+# Every formula cell's cached value equals the engine's recalculated one; returns how many.
+def _recalculated_matches_cached(xlsx: Path, folder: Path, engine) -> int:
     formulas, cached = open_both(xlsx)
-    converted = soffice_convert(xlsx, "xlsx", folder / "lo")
-    _, recalculated = open_both(converted)
+    with warnings.catch_warnings():
+        # Gnumeric writes no cell style named Normal; openpyxl says so, and that is all.
+        warnings.filterwarnings("ignore", "Workbook contains no default style", UserWarning)
+        _, recalculated = open_both(engine(xlsx, folder))
     checked = 0
     for ws in formulas.worksheets:
         for row in ws.iter_rows():
@@ -59,7 +86,8 @@ def _recalculated_matches_cached(xlsx: Path, folder: Path) -> int:
                 mine = cached[ws.title][cell.coordinate].value
                 theirs = recalculated[ws.title][cell.coordinate].value
                 where = f"{ws.title}!{cell.coordinate} {cell.value}"
-                assert not (isinstance(theirs, str) and theirs.startswith("#")), where
+                assert mine is not None, f"{where}: no cached value"
+                assert not (isinstance(theirs, str) and theirs.startswith("#")), (where, theirs)
                 if isinstance(mine, str):
                     assert theirs == mine, where
                 else:
@@ -68,18 +96,33 @@ def _recalculated_matches_cached(xlsx: Path, folder: Path) -> int:
     return checked
 
 
-@needs_libreoffice
-@pytest.mark.libreoffice
-def test_libreoffice_recalculates_the_bundled_workbook_to_the_cached_values(tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_bundled_workbook_recalculates_to_the_cached_values(tmp_path, engine):
     xlsx = build_xlsx(BUNDLED, tmp_path / "out")
-    assert _recalculated_matches_cached(xlsx, tmp_path) > 300
+    assert _recalculated_matches_cached(xlsx, tmp_path, engine) > 300
 
 
-@needs_libreoffice
-@pytest.mark.libreoffice
-def test_libreoffice_recalculates_hierarchy_and_empty_cells(tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_english_workbook_recalculates_to_the_cached_values(tmp_path, engine):
+    xlsx = build_xlsx(BUNDLED, tmp_path / "out", language="en")
+    assert _recalculated_matches_cached(xlsx, tmp_path, engine) > 300
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_hierarchy_and_empty_cells_recalculate_to_the_cached_values(tmp_path, engine):
     xlsx = build_xlsx(_multi_table(tmp_path), tmp_path / "out")
-    assert _recalculated_matches_cached(xlsx, tmp_path) > 30
+    assert _recalculated_matches_cached(xlsx, tmp_path, engine) > 30
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_column_of_zeros_recalculates_to_the_cached_values(tmp_path, engine):
+    # Shares, averages and the Pareto series over a total of 0 give "–" or 0, never #DIV/0!.
+    rows = [("Antwerpen", 0, "0.00"), ("Gent", 0, "0.00"), ("Brugge", 0, None)]
+    xlsx = build_xlsx(write_dataset(tmp_path, [table("zero", rows)], name="zero"), tmp_path / "out")
+    formulas, _ = open_both(xlsx)
+    pareto = [c.value for c in formulas["Grafiekgegevens"]["C"] if str(c.value).startswith("=")]
+    assert pareto and all(f.startswith("=IF(") for f in pareto)
+    assert _recalculated_matches_cached(xlsx, tmp_path, engine) > 15
 
 
 @pytest.fixture
@@ -138,10 +181,9 @@ def test_big_tables_are_streamed_as_plain_ranges(tmp_path, small_threshold):
     assert data.cell(first + 5, 2).value == sum(range(1, 36))
 
 
-@needs_libreoffice
-@pytest.mark.libreoffice
-def test_libreoffice_recalculates_the_streamed_sheet(tmp_path, small_threshold):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_streamed_sheet_recalculates_to_the_cached_values(tmp_path, small_threshold, engine):
     rows = [(f"Rij {k:02d}", k, f"{k}.50") for k in range(1, 13)]
     path = write_dataset(tmp_path, [table("big", rows)], name="streamed")
     xlsx = build_xlsx(path, tmp_path / "out")
-    assert _recalculated_matches_cached(xlsx, tmp_path) > 40
+    assert _recalculated_matches_cached(xlsx, tmp_path, engine) > 40

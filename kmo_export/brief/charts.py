@@ -154,6 +154,8 @@ def add_chart(
     lang = element.find(f"{_C}lang")
     if lang is not None:
         lang.set("val", language_tag)
+    for run_properties in element.iter(f"{_A}defRPr", f"{_A}rPr", f"{_A}endParaRPr"):
+        run_properties.set("lang", language_tag)  # XlsxWriter tags chart text en-US
     external = parse_xml(
         f'<c:externalData xmlns:c="{_C[1:-1]}" xmlns:r="{_R[1:-1]}" r:id="{rid_data}">'
         '<c:autoUpdate val="0"/></c:externalData>'

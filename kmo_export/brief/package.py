@@ -18,6 +18,10 @@ _HEADER_FOOTER = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
 )
+_CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+_EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_APP_CT = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
 _DOCPR_ID = re.compile(rb"<wp:docPr\b[^>]*?\bid=\"(\d+)\"")
 #: The earliest time a zip entry can carry.
 ZIP_EPOCH = dt.datetime(1980, 1, 1)
@@ -87,7 +91,13 @@ def set_language(document: Document, tag: str) -> None:
 def set_properties(
     document: Document, title: str, subject: str, tag: str, created: dt.datetime
 ) -> None:
-    """Core properties: title and subject for readers; every date the build's timestamp."""
+    """Core and application properties that are true of the brief.
+
+    Core: title and subject for readers, the language, both dates the build's timestamp,
+    no print date (the brief was never printed). Application (docProps/app.xml): made by
+    kmo-export and its version; no template name and no page or word counts, which only
+    Word computes when it lays out the text.
+    """
     props = document.core_properties
     props.title = title
     props.subject = subject
@@ -95,7 +105,43 @@ def set_properties(
     props.author = "kmo-export"
     props.last_modified_by = "kmo-export"
     props.revision = 1
-    props.created = props.modified = props.last_printed = created
+    props.created = props.modified = created
+    printed = props._element.find(f"{_CP}lastPrinted")
+    if printed is not None:
+        props._element.remove(printed)
+    set_app_properties(document)
+
+
+def app_properties_xml() -> bytes:
+    """docProps/app.xml naming kmo-export and its version as the application."""
+    from .. import __version__
+
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Properties xmlns="{_EP}" xmlns:vt="{_VT}">'
+        f"<Application>kmo-export/{esc(__version__)}</Application>"
+        "<DocSecurity>0</DocSecurity>"
+        "<LinksUpToDate>false</LinksUpToDate>"
+        "<SharedDoc>false</SharedDoc>"
+        "<HyperlinksChanged>false</HyperlinksChanged>"
+        "</Properties>"
+    ).encode()
+
+
+def set_app_properties(document: Document) -> None:
+    """Replace (or add) the package's docProps/app.xml with :func:`app_properties_xml`."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    package = document.part.package
+    blob = app_properties_xml()
+    for rel in package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES and not rel.is_external:
+            rel.target_part._blob = blob
+            return
+    part = Part(PackURI("/docProps/app.xml"), _APP_CT, blob, package)
+    package.relate_to(part, RT.EXTENDED_PROPERTIES)
 
 
 def save(document: Document, path: Path, created: dt.datetime) -> None:

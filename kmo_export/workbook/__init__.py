@@ -16,6 +16,8 @@ so a table of a million rows is written with little memory.
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -248,12 +250,30 @@ CLASSIC_FUNCTIONS = frozenset(
 )
 
 
-# XlsxWriter's Workbook, with dc:language (e.g. nl-BE) added to the core document properties.
+# The en-US language tags XlsxWriter writes in a chart part: <c:lang val=...> and the lang
+# attribute of text run properties (inside tags only, never in the chart's text itself).
+_CHART_LANG = re.compile(r'(<c:lang val="|<a:(?:rPr|endParaRPr|defRPr) lang=")en-US"')
+
+
+# Retag one chart part written by XlsxWriter (a StringIO in memory, else a temporary file).
+def _retag_chart(part: Any, language: str) -> None:
+    if isinstance(part, io.StringIO):
+        text = _CHART_LANG.sub(rf'\g<1>{language}"', part.getvalue())
+        part.seek(0)
+        part.truncate()
+        part.write(text)
+    else:
+        path = Path(part)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(_CHART_LANG.sub(rf'\g<1>{language}"', text), encoding="utf-8")
+
+
+# XlsxWriter's Workbook, with dc:language (e.g. nl-BE) added to the core document properties
+# and to the charts' text.
 def _workbook_class() -> Any:
     global _WORKBOOK_CLASS
     if _WORKBOOK_CLASS is not None:
         return _WORKBOOK_CLASS
-    import re
 
     from xlsxwriter.core import Core
     from xlsxwriter.packager import Packager
@@ -289,12 +309,27 @@ def _workbook_class() -> Any:
             core._set_xml_writer(self._filename("docProps/core.xml"))
             core._assemble_xml_file()
 
+        # XlsxWriter tags chart text en-US (<c:lang>, lang= of a:rPr / a:endParaRPr); retag
+        # the chart parts just written with the workbook's language (e.g. nl-BE).
+        def _write_chart_files(self) -> None:
+            written = len(self.filenames)
+            super()._write_chart_files()
+            language = getattr(self.workbook, "language", "")
+            if language:
+                for part, _, _ in self.filenames[written:]:
+                    _retag_chart(part, language)
+
     class _Workbook(Workbook):
         language = ""
 
         def __init__(self, filename: str, options: dict[str, Any]) -> None:
             super().__init__(filename, options)
             self.worksheet_class = _Worksheet
+            # No fullCalcOnLoad (XlsxWriter's default, as it caches no results by itself): every
+            # formula carries its result, which LibreOffice and Gnumeric reproduce in the tests,
+            # and the flag only made Excel recalculate on open and ask to save an unchanged file.
+            # README, "Formula results and recalculation".
+            self.calc_on_load = False
 
         def _get_packager(self) -> Any:
             return _Packager()

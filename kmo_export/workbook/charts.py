@@ -174,7 +174,6 @@ def _write_top(
     offset = layout.first_row  # ROW() of the first table row, less one (1-based)
     total = layout.total_cell(j) if layout.has_total else None
     first = block.first_row
-    analysis_total = layout.analysis.sums[j]
     row = first
     for k, r in enumerate(block.top.rows, 1):
         value = table.rows[r].values[j]
@@ -205,7 +204,7 @@ def _write_top(
             r + 1,
         )
         ws.write_formula(row, LABEL, f"=INDEX({names},{col(POSITION)}{row + 1})", None, label)
-        if block.cumulative and total is not None and analysis_total:
+        if block.cumulative and total is not None:
             _cumulative(ws, row, first, total, float(_running(layout, block, k)), share)
         row += 1
     if block.has_other and total is not None:
@@ -219,7 +218,7 @@ def _write_top(
             code,
             float(rest),  # type: ignore[arg-type]
         )
-        if block.cumulative and analysis_total:
+        if block.cumulative:
             _cumulative(
                 ws, row, first, total, float(_running(layout, block, block.shown + 1)), share
             )
@@ -264,14 +263,9 @@ def _other_text(ctx: Context, n: int) -> str:
 
 
 def _cumulative(ws: Any, row: int, first: int, total: str, cached: float, fmt: Any) -> None:
-    # Running sum of the bars over the table's total.
-    ws.write_formula(
-        row,
-        CUMULATIVE,
-        f"=SUM({ref(first, VALUE, True)}:{ref(row, VALUE)})/{total}",
-        fmt,
-        cached,
-    )
+    # Running sum of the bars over the table's total (0 over a total of 0, never #DIV/0!).
+    formula = f"SUM({ref(first, VALUE, True)}:{ref(row, VALUE)})/{total}"
+    ws.write_formula(row, CUMULATIVE, f"=IF(SUM({total})=0,0,{formula})", fmt, cached)
 
 
 # The words a title or alt text uses for a measure of a table.

@@ -54,7 +54,9 @@ def _guard(condition: list[str], body: str, empty: str) -> str:
 def _divide(numerator: str, denominator: str, numeric: bool, empty: str) -> str:
     # numerator / denominator, "–" where the numerator is no number or the denominator 0.
     condition = [] if numeric else [f"NOT(ISNUMBER({numerator}))"]
-    condition.append(f"N({denominator})=0")
+    # SUM(x)=0 rather than N(x)=0: the same for a blank, 0 or text, and Gnumeric evaluates N()
+    # of a blank cell to #NUM!.
+    condition.append(f"SUM({denominator})=0")
     return _guard(condition, f"{numerator}/{denominator}", empty)
 
 
@@ -154,15 +156,15 @@ class Formulas:
                 lc = col(layout.level_col)  # type: ignore[arg-type]
                 running = f"SUMIF(${lc}${self.first + 1}:{lc}{{r}},0,{start}:{here})"
             elif layout.big:  # the row above plus this row: linear in a table of a million rows
-                body = f"N({col(d.column)}{{p}})+N({here})/{total}"
+                body = f"SUM({col(d.column)}{{p}})+SUM({here})/{total}"
                 if layout.analysis.sums[source]:
                     return RowFormula(f"={body}")
-                return RowFormula(f"={_guard([f'N({total})=0'], body, empty)}")
+                return RowFormula(f"={_guard([f'SUM({total})=0'], body, empty)}")
             else:
                 running = f"SUM({start}:{here})"
             if layout.analysis.sums[source]:
                 return RowFormula(f"={running}/{total}")
-            return RowFormula(f"={_guard([f'N({total})=0'], f'{running}/{total}', empty)}")
+            return RowFormula(f"={_guard([f'SUM({total})=0'], f'{running}/{total}', empty)}")
         if kind is DerivedKind.RANK:
             values = self.column_area(layout.value_cols[source])
             start = f"${a}${self.first + 1}"
@@ -191,7 +193,7 @@ class Formulas:
                 f"=IF(AND(ISNUMBER({here}),ISNUMBER({previous})),{here}-{previous},{empty})"
             )
         return RowFormula(
-            f"=IF(AND(ISNUMBER({here}),N({previous})<>0),({here}-{previous})/{previous},{empty})"
+            f"=IF(AND(ISNUMBER({here}),SUM({previous})<>0),({here}-{previous})/{previous},{empty})"
         )
 
     def check(self, d: DerivedColumn, ok: str, mismatch: str) -> RowFormula:
