@@ -19,6 +19,7 @@ outputs show.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -474,18 +475,30 @@ class TableAnalysis:
         return [r for _, r in present]
 
     def top(self, index: int, n: int) -> TopN:
-        """The ``n`` largest rows of measure ``index`` and what the others add up to."""
-        order = self.ranked(index)
-        shown, rest = order[:n], order[n:]
+        """The ``n`` largest rows of measure ``index`` and what the others add up to.
+
+        One pass with a heap of ``n``: a table of a million rows is never sorted or listed.
+        """
+        if not self.ranks_categories:
+            raise ValueError("periods and ordered classes are never ranked")
+        rows = self.table.rows
+        present = (
+            (-value, r)
+            for r, (value, level) in enumerate(zip(rows.column(index), rows.levels(), strict=True))
+            if isinstance(value, Decimal) and not level
+        )
+        shown = [r for _, r in heapq.nsmallest(n, present)]  # ties: the published order
+        count = sum(
+            1
+            for value, level in zip(rows.column(index), rows.levels(), strict=True)
+            if isinstance(value, Decimal) and not level
+        )
+        rest = count - len(shown)
         rest_total = None
         if rest and self.additive[index]:
-            column = list(self.table.rows.column(index))
-            rest_total = Decimal(0)
-            for r in rest:
-                value = column[r]
-                if isinstance(value, Decimal):
-                    rest_total += value
-        return TopN(index, tuple(shown), len(rest), rest_total)
+            total = self.sums[index] or Decimal(0)
+            rest_total = total - sum((rows[r].values[index] for r in shown), Decimal(0))  # type: ignore[misc]
+        return TopN(index, tuple(shown), rest, rest_total)
 
     # -- charts --
 
