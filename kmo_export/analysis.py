@@ -19,7 +19,6 @@ outputs show.
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from .model import (
     Dataset,
     DimensionKind,
     Figure,
+    NotAvailable,
     Table,
     TotalSource,
 )
@@ -116,11 +116,13 @@ class TotalCheck:
 class RatioCheck:
     """A published percentage on one row held against the ratio it declares."""
 
-    index: int  # value index of the percentage
+    index: int  # value index of the percentage (or plain ratio)
     row: int  # row index
     published: Decimal
-    computed: Decimal  # as a percentage (9.7959...)
-    places: int  # the decimals the percentage is published with
+    computed: Decimal  # in the published figure's terms: a percentage (9.7959...) or a ratio
+    places: int  # the decimals the figure is published with
+    numerator: Decimal | None = None  # what was divided, for messages
+    denominator: Decimal | None = None
 
     @property
     def ok(self) -> bool:
@@ -197,9 +199,27 @@ class TableAnalysis:
 
     @cached_property
     def sums(self) -> tuple[Decimal | None, ...]:
-        """Exact sum of the top-level rows of each additive measure (None for the others)."""
+        """Exact sum of the top-level rows of each additive measure (None for the others).
+
+        None too where a top-level cell is 'not available': the rows then do not show all
+        that the total holds, and no sum of them is the total.
+        """
         top = self.table.top_rows
-        return tuple(top.total(i) if add else None for i, add in enumerate(self.additive))
+        return tuple(
+            top.total(i) if add and not self.not_available[i] else None
+            for i, add in enumerate(self.additive)
+        )
+
+    @cached_property
+    def not_available(self) -> tuple[bool, ...]:
+        """Per measure: does a top-level cell say 'not available'."""
+        top = self.table.top_rows
+        if not top.has_not_available:
+            return tuple(False for _ in self.columns)
+        return tuple(
+            any(isinstance(v, NotAvailable) for v in top.column(i))
+            for i in range(len(self.columns))
+        )
 
     def _ratio_inputs(self, column: Column) -> tuple[int, int | None] | None:
         # (numerator, denominator) value indexes of a ratio; denominator None = the column total.
@@ -220,15 +240,16 @@ class TableAnalysis:
         """
         out: list[tuple[Decimal | None, TotalKind | None]] = []
         for i, column in enumerate(self.columns):
-            if self.additive[i]:
+            if self.additive[i] and self.sums[i] is not None:
                 out.append((self.sums[i], TotalKind.SUM))
                 continue
             inputs = self._ratio_inputs(column)
             if inputs is not None:
                 num = self.base_total(inputs[0])
                 den = num if inputs[1] is None else self.base_total(inputs[1])
-                if num is not None and den is not None:
-                    out.append((ratio_percent(num, den), TotalKind.RATIO))
+                ratio = ratio_percent(num, den) if num is not None and den is not None else None
+                if ratio is not None:
+                    out.append((ratio if column.is_percent else ratio / HUNDRED, TotalKind.RATIO))
                     continue
             published = self.published_total(i)
             out.append((published, TotalKind.PUBLISHED) if published is not None else (None, None))
@@ -297,16 +318,25 @@ class TableAnalysis:
 
     def ratio_checks(self) -> Iterator[RatioCheck]:
         """Each published percentage declared as a ratio, held against the recomputed ratio."""
+        rows = self.table.rows
         for derived in self.derived:
             if derived.kind is not DerivedKind.RATIO or derived.published is None:
                 continue
             j = derived.published
-            for r, (value, fraction) in enumerate(
-                zip(self.table.rows.column(j), self.values(derived), strict=True)
+            column = self.columns[j]
+            scale = HUNDRED if column.is_percent else Decimal(1)
+            whole = self.base_total(derived.source) if derived.other is None else None
+            dens = rows.column(derived.other) if derived.other is not None else None
+            for r, (value, num, fraction) in enumerate(
+                zip(rows.column(j), rows.column(derived.source), self.values(derived), strict=True)
             ):
+                den = next(dens) if dens is not None else whole
                 if isinstance(value, Decimal) and fraction is not None:
-                    places = self.columns[j].decimals
-                    yield RatioCheck(j, r, value, fraction * HUNDRED, places)
+                    parts = (
+                        num if isinstance(num, Decimal) else None,
+                        den if isinstance(den, Decimal) else None,
+                    )
+                    yield RatioCheck(j, r, value, fraction * scale, column.decimals, *parts)
 
     @cached_property
     def failed_ratio_checks(self) -> tuple[RatioCheck, ...]:
@@ -475,30 +505,18 @@ class TableAnalysis:
         return [r for _, r in present]
 
     def top(self, index: int, n: int) -> TopN:
-        """The ``n`` largest rows of measure ``index`` and what the others add up to.
-
-        One pass with a heap of ``n``: a table of a million rows is never sorted or listed.
-        """
-        if not self.ranks_categories:
-            raise ValueError("periods and ordered classes are never ranked")
-        rows = self.table.rows
-        present = (
-            (-value, r)
-            for r, (value, level) in enumerate(zip(rows.column(index), rows.levels(), strict=True))
-            if isinstance(value, Decimal) and not level
-        )
-        shown = [r for _, r in heapq.nsmallest(n, present)]  # ties: the published order
-        count = sum(
-            1
-            for value, level in zip(rows.column(index), rows.levels(), strict=True)
-            if isinstance(value, Decimal) and not level
-        )
-        rest = count - len(shown)
+        """The ``n`` largest rows of measure ``index`` and what the others add up to."""
+        order = self.ranked(index)
+        shown, rest = order[:n], order[n:]
         rest_total = None
         if rest and self.additive[index]:
-            total = self.sums[index] or Decimal(0)
-            rest_total = total - sum((rows[r].values[index] for r in shown), Decimal(0))  # type: ignore[misc]
-        return TopN(index, tuple(shown), rest, rest_total)
+            column = list(self.table.rows.column(index))
+            rest_total = Decimal(0)
+            for r in rest:
+                value = column[r]
+                if isinstance(value, Decimal):
+                    rest_total += value
+        return TopN(index, tuple(shown), len(rest), rest_total)
 
     # -- charts --
 
@@ -571,6 +589,10 @@ class Analysis:
         by_id = {f.id: f for f in self.dataset.figures}
         return tuple(self._check(f, by_id) for f in self.dataset.figures)
 
+    def check_figure(self, figure: Figure) -> FigureResult:
+        """What the rest of the answer says of one stated figure."""
+        return self._check(figure, {f.id: f for f in self.dataset.figures})
+
     def _check(self, figure: Figure, by_id: dict[str, Figure]) -> FigureResult:
         # Hold a stated figure against its declared check; percentages compare as percentages.
         check = figure.check
@@ -578,7 +600,7 @@ class Analysis:
             return FigureResult(figure)
         computed: Decimal | None = None
         if check.kind is CheckKind.CELL and check.cell is not None:
-            computed = self.cell(check.cell)
+            computed = self._operand(check.cell, by_id)
         elif check.kind is CheckKind.SUM:
             parts = [self._operand(p, by_id) for p in check.figures]
             present = [p for p in parts if p is not None]
@@ -587,25 +609,42 @@ class Analysis:
         elif check.kind is CheckKind.RATIO and len(check.figures) == 2:
             num, den = (self._operand(p, by_id) for p in check.figures)
             if num is not None and den:
-                computed = num / den
-                if figure.kind is ColumnType.PERCENT:
-                    computed *= HUNDRED
+                # a ratio of base units; a percentage or plain ratio has no multiplier
+                return self._judge(
+                    figure, num * HUNDRED / den if figure.kind is ColumnType.PERCENT else num / den
+                )
         if computed is None:
             return FigureResult(figure)
-        if figure.kind in (ColumnType.COUNT,) or check.kind is CheckKind.SUM:
-            ok = figure.value == computed or (
-                figure.value.as_tuple().exponent != 0 and within_rounding(figure.value, computed)
-            )
-        else:
-            ok = within_rounding(figure.value, computed)
-        return FigureResult(figure, computed, ok)
+        if check.kind is not CheckKind.CELL or figure.kind is not ColumnType.PERCENT:
+            computed = computed.scaleb(-figure.multiplier)  # back to the figure's own units
+        return self._judge(figure, computed)
+
+    # A stated figure against what its check computed, at the figure's published rounding.
+    @staticmethod
+    def _judge(figure: Figure, computed: Decimal) -> FigureResult:
+        return FigureResult(figure, computed, within_rounding(figure.value, computed))
+
+    def operand(self, ref: str | CellRef) -> Decimal | None:
+        """A figure id or a cell reference, as a number in base units (multiplier applied)."""
+        return self._operand(ref, {f.id: f for f in self.dataset.figures})
 
     def _operand(self, ref: str | CellRef, by_id: dict[str, Figure]) -> Decimal | None:
-        # A figure id or a cell reference, as a number.
+        # A figure id or a cell reference, as a number in base units (multiplier applied).
         if isinstance(ref, CellRef):
-            return self.cell(ref)
+            value = self.cell(ref)
+            table = self.dataset.table(ref.table)
+            column = table.measure(ref.measure) if table is not None else None
+            if value is None or column is None:
+                return None
+            return value if column.is_percent else value.scaleb(column.multiplier)
         figure = by_id.get(ref)
-        return figure.value if figure is not None else None
+        if figure is None:
+            return None
+        return (
+            figure.value
+            if figure.kind is ColumnType.PERCENT
+            else figure.value.scaleb(figure.multiplier)
+        )
 
     def cell(self, ref: CellRef) -> Decimal | None:
         """The number in a table cell (``row`` None: the total row as shown)."""
@@ -618,10 +657,19 @@ class Analysis:
             return None
         if ref.row is None:
             return ta.totals[index][0]
-        for label, value in zip(table.rows.labels(), table.rows.column(index), strict=True):
-            if label == ref.row:
-                return value if isinstance(value, Decimal) else None
-        return None
+        row = self.row_index(table, ref.row)
+        if row is None:
+            return None
+        value = table.rows[row].values[index]
+        return value if isinstance(value, Decimal) else None
+
+    @staticmethod
+    def row_index(table: Table, label: str) -> int | None:
+        """The index of the row labelled ``label`` (case ignored), or None."""
+        folded = label.casefold()
+        return next(
+            (i for i, text in enumerate(table.rows.labels()) if text.casefold() == folded), None
+        )
 
     @property
     def contradicted_figures(self) -> tuple[FigureResult, ...]:

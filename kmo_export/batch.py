@@ -16,7 +16,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,8 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     duration: float = 0.0
+    #: The errors as records (file, message, field, line), where the dataset's problems are known.
+    problems: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -114,7 +116,10 @@ def remove_stale_parts(paths: Sequence[Path], options: BuildOptions) -> list[Pat
     run writes: a run in the same folder that builds other datasets is never disturbed.
     """
     folder = options.output_dir
-    if not folder.is_dir():
+    try:
+        if not folder.is_dir():
+            return []
+    except OSError:  # a name too long, no permission: the build reports it as it writes
         return []
     names: set[str] = set()
     for path in paths:
@@ -150,6 +155,7 @@ def build_one(path: Path, options: BuildOptions) -> Outcome:
         result = build(path, options)
     except DatasetError as exc:  # found before anything is written
         outcome.errors = _lines(exc)
+        outcome.problems = [asdict(p) for p in exc.problems]
         rendering_failed = False
     except KmoExportError as exc:
         outcome.errors = _lines(exc)

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import KmoExportError, OutputError, Problem
+from . import limits
+from .errors import KmoExportError, OutputError, Problem, printable_name
 from .loader import read_dataset
 from .model import Report
-from .output import WrittenFile, atomic_write
-from .validate import validate
+from .output import WrittenFile, atomic_write, together
+from .validate import dataset_warnings, validate
 
 if TYPE_CHECKING:
     from .brief.template import Template
@@ -52,7 +53,8 @@ def output_paths(dataset: Path, options: BuildOptions) -> dict[str, Path]:
     problem = _name_problem(stem)
     if problem:
         raise OutputError(
-            f"{dataset}: the file name gives no usable output name (it {problem}); rename the file"
+            f"{printable_name(str(dataset))}: the file name gives no usable output name "
+            f"(it {problem}); rename the file"
         )
     return {fmt: options.output_dir / f"{stem}.{fmt}" for fmt in options.formats}
 
@@ -73,7 +75,7 @@ def _name_problem(stem: str) -> str | None:
         return "starts with a dot"
     if stem.endswith((" ", ".")):
         return "ends with a space or a dot"
-    return None
+    return limits.output_stem_problem(stem)
 
 
 def build(dataset_path: Path, options: BuildOptions) -> BuildResult:
@@ -94,16 +96,17 @@ def build(dataset_path: Path, options: BuildOptions) -> BuildResult:
         template = load_template(
             options.template
         )  # a bad template fails before anything is written
-    if "xlsx" in paths:
-        from .workbook import render_xlsx
+    with together():  # the workbook and the brief replace the earlier ones together, or neither
+        if "xlsx" in paths:
+            from .workbook import render_xlsx
 
-        result.outputs.append(atomic_write(paths["xlsx"], lambda tmp: render_xlsx(report, tmp)))
-    if "docx" in paths:
-        from .brief import render_docx
+            result.outputs.append(atomic_write(paths["xlsx"], lambda tmp: render_xlsx(report, tmp)))
+        if "docx" in paths:
+            from .brief import render_docx
 
-        result.outputs.append(
-            atomic_write(paths["docx"], lambda tmp: render_docx(report, tmp, template))
-        )
+            result.outputs.append(
+                atomic_write(paths["docx"], lambda tmp: render_docx(report, tmp, template))
+            )
     if "pdf" in paths:
         result.outputs.append(_write_pdf(report, template, paths, options))
     return result
@@ -131,9 +134,15 @@ def _write_pdf(
         return atomic_write(paths["pdf"], lambda tmp: convert(docx, tmp))
 
 
-def check(dataset_path: Path) -> None:
-    """Validate one dataset; raise DatasetError listing every problem (inconsistent totals too)."""
-    validate(read_dataset(dataset_path))
+def check(dataset_path: Path) -> list[Problem]:
+    """Validate one dataset; raise DatasetError listing every problem (inconsistent totals too).
+
+    Returns the warnings of a valid dataset (key figures their checks contradict, percentages
+    that look like fractions).
+    """
+    dataset = read_dataset(dataset_path)
+    validate(dataset)
+    return dataset_warnings(dataset)
 
 
 class NoMatchError(KmoExportError):

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from .batch import Outcome
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+#: Options not given on the command line come from KMO_EXPORT_<COMMAND>_<OPTION>; the common
+#: ones also from shorter names (KMO_EXPORT_LANG, KMO_EXPORT_TEMPLATE, ...: see each option).
+MAIN_CONTEXT = {**CONTEXT, "auto_envvar_prefix": "KMO_EXPORT"}
 #: Exit status after Ctrl-C or SIGTERM (128 + SIGINT), as shells report it.
 EXIT_INTERRUPTED = 130
 
@@ -34,9 +37,54 @@ def _lines(exc: BaseException) -> list[str]:
 
 
 def _fail(lines: list[str]) -> NoReturn:
+    from .errors import printable
+
     for line in lines:
-        click.echo(f"Error: {line}", err=True)
+        click.echo(f"Error: {printable(line)}", err=True)
     raise click.exceptions.Exit(1)
+
+
+class _FormatList(click.ParamType):
+    # "-f docx,pdf", "-f all", or one format; each value a tuple of formats.
+    name = "FORMAT[,FORMAT...]"
+    choices = ("xlsx", "docx", "pdf")
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[str, ...]:
+        if isinstance(value, tuple):
+            return value
+        out: list[str] = []
+        for part in str(value).replace(" ", ",").split(","):
+            part = part.strip().lower()
+            if not part:
+                continue
+            if part == "all":
+                out += self.choices
+            elif part in self.choices:
+                out.append(part)
+            else:
+                self.fail(f"{part!r} is not one of {', '.join(self.choices)} or all", param, ctx)
+        if not out:
+            self.fail("no format given", param, ctx)
+        return tuple(out)
+
+
+def _formats(values: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    # The formats asked for, each once, in the order given.
+    return tuple(dict.fromkeys(f for group in values for f in group))
+
+
+def _problem_format_option(*names: str) -> Any:
+    # How problems are printed: text lines, one JSON document, or GitHub annotations.
+    return click.option(
+        *names,
+        "problem_format",
+        type=click.Choice(["text", "json", "github"]),
+        default="text",
+        show_default=True,
+        envvar="KMO_EXPORT_PROBLEM_FORMAT",
+        help="How problems are printed: 'Error:' lines on stderr (text), one JSON document on "
+        "stdout (json), or GitHub Actions annotations on stdout (github).",
+    )
 
 
 class _Main(click.Group):
@@ -64,7 +112,7 @@ class _Main(click.Group):
             )
 
 
-@click.group(cls=_Main, context_settings=CONTEXT)
+@click.group(cls=_Main, context_settings=MAIN_CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="kmo-export")
 def main() -> None:
     """Turn a Flemish Parliament written question and its answer into a finance
@@ -93,6 +141,7 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("output"),
     show_default=True,
+    envvar="KMO_EXPORT_OUTPUT_DIR",
     help="Folder to write into (created if needed).",
 )
 @click.option(
@@ -100,9 +149,11 @@ def main() -> None:
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["xlsx", "docx", "pdf"]),
-    help="Output format; repeat for several. Default: xlsx and docx. pdf needs LibreOffice "
-    "(found on the PATH, in its usual install folder, or where KMO_EXPORT_SOFFICE points).",
+    type=_FormatList(),
+    envvar="KMO_EXPORT_FORMAT",
+    help="Output formats: xlsx, docx, pdf, or all; repeat or separate with commas "
+    "(-f docx,pdf). Default: xlsx and docx. pdf needs LibreOffice (found on the PATH, in its "
+    "usual install folder, or where KMO_EXPORT_SOFFICE points).",
 )
 @click.option(
     "--pdf-profile",
@@ -117,6 +168,7 @@ def main() -> None:
     type=click.Choice(["nl", "en"]),
     default="nl",
     show_default=True,
+    envvar="KMO_EXPORT_LANG",
     help="Language of the labels.",
 )
 @click.option(
@@ -124,12 +176,20 @@ def main() -> None:
     type=click.IntRange(1, 100),
     default=15,
     show_default=True,
+    envvar="KMO_EXPORT_TOP_N",
     help="Themes shown before 'other themes' in charts.",
 )
 @click.option(
     "--template",
     type=click.Path(dir_okay=False, path_type=Path),
+    envvar="KMO_EXPORT_TEMPLATE",
     help="Word template (.docx) with the house style. Default: the bundled templates/brief.docx.",
+)
+@click.option(
+    "--style",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="KMO_EXPORT_STYLE",
+    help="Workbook style (.toml): its values replace those of the bundled templates/theme.toml.",
 )
 @click.option(
     "--allow-inconsistent",
@@ -141,6 +201,7 @@ def main() -> None:
     "--jobs",
     type=click.IntRange(1, 256),
     default=None,
+    envvar="KMO_EXPORT_JOBS",
     help="Datasets built at once, each in its own process. Default: the number of CPUs.",
 )
 @click.option(
@@ -158,6 +219,7 @@ def main() -> None:
 @click.option(
     "-q", "--quiet", is_flag=True, help="Print only errors and, if any failed, the summary."
 )
+@_problem_format_option("--problem-format")
 def build(
     datasets: tuple[str, ...],
     output_dir: Path,
@@ -171,6 +233,8 @@ def build(
     shard: str | None,
     manifest: Path | None,
     quiet: bool,
+    style: Path | None = None,
+    problem_format: str = "text",
 ) -> None:
     """Build the workbook and the brief for each DATASET.
 
@@ -203,22 +267,23 @@ def build(
             raise click.BadParameter(str(exc), param_hint="'--shard'") from None
     paths = _expand(datasets) if datasets else [bundled_dataset()]
     total = len(paths)
+    _check_names_before_sharding(paths, formats, output_dir)
     if shard_of:
         paths = take_shard(paths, *shard_of)
         if not quiet:
             click.echo(f"shard {shard}: {len(paths)} of {total} datasets")
     options = BuildOptions(
         output_dir=output_dir,
-        formats=tuple(dict.fromkeys(formats)) or DEFAULT_FORMATS,
+        formats=_formats(formats) or DEFAULT_FORMATS,
         language=lang,
         top_n=top_n,
         template=template,
         allow_inconsistent=allow_inconsistent,
         pdf_profile=pdf_profile,
     )
-    reporter = _Reporter(len(paths), quiet)
+    reporter = _Reporter(len(paths), quiet or problem_format == "json", problem_format)
     try:
-        with _terminate_as_interrupt():
+        with _terminate_as_interrupt(), _style_file(style):
             outcomes = run(paths, options, jobs=jobs, on_outcome=reporter)
     except KeyboardInterrupt:
         reporter.close()
@@ -232,6 +297,8 @@ def build(
     if manifest:
         write_manifest(manifest, outcomes, options, shard)
     failed = sum(not o.ok for o in outcomes)
+    if problem_format == "json":
+        reporter.print_json(len(outcomes) - failed, failed)
     if failed or (not quiet and (len(paths) != 1 or shard_of)):
         click.echo(f"{len(outcomes) - failed} built, {failed} failed", err=bool(failed))
     if failed:
@@ -272,8 +339,10 @@ def _terminate_as_interrupt() -> Iterator[None]:
 class _Reporter:
     # Prints each finished dataset: a progress bar on a terminal, one plain line otherwise.
 
-    def __init__(self, total: int, quiet: bool) -> None:
+    def __init__(self, total: int, quiet: bool, problem_format: str = "text") -> None:
         self.quiet = quiet
+        self.problem_format = problem_format
+        self.records: list[dict[str, Any]] = []
         self.total = total
         self.done = 0
         self.bar: Any = None
@@ -289,10 +358,17 @@ class _Reporter:
 
     def __call__(self, outcome: Outcome) -> None:
         self.done += 1
-        for line in outcome.errors:
-            self._echo(f"Error: {line}", err=True)
-        for line in outcome.warnings:
-            self._echo(f"Warning: {line}", err=True)
+        if self.problem_format == "text":
+            for line in outcome.errors:
+                self._echo(f"Error: {line}", err=True)
+            for line in outcome.warnings:
+                self._echo(f"Warning: {line}", err=True)
+        else:
+            for severity, items in (("error", outcome.errors), ("warning", outcome.warnings)):
+                for item in _problem_records(outcome.dataset, items, severity, outcome.problems):
+                    self.records.append(item)
+                    if self.problem_format == "github":
+                        self._echo(_annotation(item), err=False)
         if self.bar is not None:
             self.bar.update(1, outcome.dataset.name)
         elif outcome.ok and not self.quiet:
@@ -304,6 +380,12 @@ class _Reporter:
         if self.bar is not None:
             click.echo("\r\033[K", nl=False, err=True)  # clear the bar's line, it redraws below
         click.echo(text, err=err)
+
+    def print_json(self, built: int, failed: int) -> None:
+        import json
+
+        record = {"built": built, "failed": failed, "problems": self.records}
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
 
     def close(self) -> None:
         if self.bar is not None:
@@ -321,57 +403,121 @@ def _size(n: int) -> str:
 )
 @click.argument("datasets", nargs=-1, required=True, metavar="DATASET|DIR|GLOB...")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
-def check(datasets: tuple[str, ...], quiet: bool) -> None:
+@_problem_format_option("--format", "--problem-format")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def check(
+    datasets: tuple[str, ...], quiet: bool, strict: bool, problem_format: str = "text"
+) -> None:
     """Validate datasets without writing anything; list every problem of every dataset.
 
     Also reports datasets that 'build' could not write together (two with the same
     output name) or at all (a file name unusable as an output name). Exits 1 if
     there is any problem, including a reported total that differs from the sum of
-    its rows: use it as a pull-request gate.
+    its rows: use it as a pull-request gate. Key figures that the rest of the answer
+    contradicts are warnings ('Warning:' lines, exit 0; exit 1 with --strict).
+
+    \b
+    With --format json the result is one JSON document on stdout; with --format github
+    each problem is a GitHub Actions annotation (::error file=...,line=...::...).
 
     \b
     Examples:
       kmo-export check data/
       kmo-export check 'data/**/*.yaml' -q
+      kmo-export check 'data/**/*.yaml' --format github
     """
     from .batch import NameClashError, check_output_names
     from .build import BuildOptions, output_paths
     from .build import check as check_one
-    from .errors import KmoExportError
+    from .errors import KmoExportError, printable
 
     paths = _expand(datasets)
     options = BuildOptions()
     invalid: set[Path] = set()
+    text = problem_format == "text"
+    records: list[dict[str, Any]] = []
+    warned = False
+
+    def report(
+        path: Path, lines: list[str], structured: list[Any], severity: str = "error"
+    ) -> None:
+        for item in _problem_records(path, lines, severity, structured):
+            records.append(item)
+            if problem_format == "github":
+                click.echo(_annotation(item))
+        if text:
+            prefix = "Error" if severity == "error" else "Warning"
+            for line in lines:
+                click.echo(f"{prefix}: {printable(line)}", err=True)
+
     for path in paths:
         problems: list[str] = []
+        structured: list[Any] = []
         try:
             output_paths(path, options)
         except KmoExportError as exc:
             problems += _lines(exc)
         try:
-            check_one(path)
+            warnings = check_one(path)
+            if warnings:
+                report(path, [str(w) for w in warnings], list(warnings), "warning")
+                warned = True
         except KmoExportError as exc:
             problems += _lines(exc)
+            structured += getattr(exc, "problems", [])
         except (MemoryError, RecursionError) as exc:
             problems.append(f"{path}: cannot be read ({type(exc).__name__})")
         except Exception as exc:  # a bug: report it for this dataset, check the others
             problems.append(f"{path}: internal error: {type(exc).__name__}: {exc}")
-        for line in problems:
-            click.echo(f"Error: {line}", err=True)
+        report(path, problems, structured)
         if problems:
             invalid.add(path)
-        elif not quiet:
+        elif not quiet and text:
             click.echo(f"ok {path}")
     try:
         check_output_names(paths, options)
     except NameClashError as exc:
         for line in exc.lines():
-            click.echo(f"Error: {line}", err=True)
-            invalid.add(Path(line.split(": ", 1)[0]))
-    if invalid or (not quiet and len(paths) > 1):
+            path = Path(line.split(": ", 1)[0])
+            report(path, [line], [])
+            invalid.add(path)
+    if problem_format == "json":
+        import json
+
+        summary = {"valid": len(paths) - len(invalid), "invalid": len(invalid)}
+        datasets_record = [{"dataset": str(p), "valid": p not in invalid} for p in paths]
+        document = {**summary, "datasets": datasets_record, "problems": records}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    elif invalid or (not quiet and len(paths) > 1):
         click.echo(f"{len(paths) - len(invalid)} valid, {len(invalid)} invalid", err=bool(invalid))
-    if invalid:
+    if invalid or (strict and warned):
         sys.exit(1)
+
+
+@main.command(
+    context_settings=CONTEXT,
+    short_help="Write the format-2 equivalent of a format-1 dataset.",
+)
+@click.argument("dataset", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write. Default: the dataset's name with -format2.yaml, beside it.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def upgrade(dataset: Path, output: Path | None, force: bool) -> None:
+    """Write the format-2 equivalent of a format-1 dataset (see README, Dataset format 2).
+
+    \b
+    Example:
+      kmo-export upgrade data/kmo-portefeuille-2019.yaml -o new.yaml
+    """
+    from .upgrade import upgrade as upgrade_dataset
+
+    target = output or dataset.with_name(f"{dataset.stem}-format2.yaml")
+    written = upgrade_dataset(dataset, target, force=force)
+    click.echo(f"wrote {written.path}")
 
 
 @main.command(
@@ -405,3 +551,93 @@ def import_(source: Path, output: Path | None, force: bool) -> None:
         )
     written = import_source(source, target)
     click.echo(f"wrote {written}")
+
+
+# -- conveniences: format lists, problem formats, a style file, names before sharding --------
+
+
+def _problem_records(
+    dataset: Path, lines: list[str], severity: str, structured: list[Any]
+) -> list[dict[str, Any]]:
+    # Problems as records (file, line, field, message); from Problem objects where known.
+    from .errors import printable
+
+    if structured and len(structured) == len(lines):
+        return [
+            {
+                "severity": severity,
+                "dataset": str(dataset),
+                "file": p["file"] if isinstance(p, dict) else p.file,
+                "line": p["line"] if isinstance(p, dict) else p.line,
+                "field": p["field"] if isinstance(p, dict) else p.field,
+                "message": printable(p["message"] if isinstance(p, dict) else p.message),
+            }
+            for p in structured
+        ]
+    out = []
+    for line in lines:
+        file, _, message = line.partition(": ")
+        if not message:
+            file, message = str(dataset), line
+        out.append(
+            {
+                "severity": severity,
+                "dataset": str(dataset),
+                "file": file,
+                "line": None,
+                "field": None,
+                "message": printable(message),
+            }
+        )
+    return out
+
+
+def _annotation(record: dict[str, Any]) -> str:
+    # A GitHub Actions workflow command: ::error file=F,line=N,title=T::message
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    props = [f"file={prop(record['file'])}"]
+    if record.get("line"):
+        props.append(f"line={int(record['line'])}")
+    if record.get("field"):
+        props.append(f"title={prop(record['field'])}")
+    message = (
+        f"{record['field']}: {record['message']}" if record.get("field") else record["message"]
+    )
+    return f"::{record['severity']} {','.join(props)}::{data(message)}"
+
+
+def _check_names_before_sharding(
+    paths: list[Path], formats: tuple[tuple[str, ...], ...], output_dir: Path
+) -> None:
+    # Two inputs writing the same file (also differing only in case) stop the run the same way
+    # with and without --shard: every runner checks all inputs, not only its slice.
+    from .batch import check_output_names
+    from .build import DEFAULT_FORMATS, BuildOptions
+
+    options = BuildOptions(output_dir=output_dir, formats=_formats(formats) or DEFAULT_FORMATS)
+    check_output_names(paths, options)
+
+
+@contextmanager
+def _style_file(style: Path | None) -> Iterator[None]:
+    # The workbook style given with --style, checked before anything is written, for this run.
+    from .workbook.style import STYLE_ENV, load_style
+
+    if style is None:
+        yield
+        return
+    previous = os.environ.get(STYLE_ENV)
+    os.environ[STYLE_ENV] = str(style.resolve())
+    try:
+        load_style()
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(STYLE_ENV, None)
+        else:
+            os.environ[STYLE_ENV] = previous

@@ -2,11 +2,64 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+#: The longest message printed for one problem, and for each of its parts (file, field); a
+#: longer part keeps its start and its end around an ellipsis.
+MAX_MESSAGE = 600
+MAX_PART = 240
+# What a terminal could act on or that hides text: C0 and C1 controls, DEL, Unicode line and
+# paragraph separators, bidirectional overrides and isolates, zero-width characters.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def printable(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` safe to print on one line: control characters and terminal escapes shown as
+    ``\\x1b``, ``\\n``, ``\\u2028``; at most ``limit`` characters (start and end kept)."""
+    text = _cap(str(text), limit)
+    if _UNSAFE.search(text):
+        text = _UNSAFE.sub(_escape, text)
+        text = _cap(text, limit)
+    return text
+
+
+def printable_name(name: str) -> str:
+    """A file name safe to print: quoted (``'a\\nb.yaml'``) if it holds a character to escape."""
+    name = str(name)
+    if _UNSAFE.search(name):
+        return "'" + printable(name, MAX_PART) + "'"
+    return _cap(name, MAX_PART)
+
+
+# "\n", "\x1b", "\u2028" for one unsafe character.
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    if char in named:
+        return named[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+# At most ``limit`` characters: the start and the end around " … ".
+def _cap(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    tail = limit // 4
+    return f"{text[: limit - tail - 3]} … {text[-tail:]}"
 
 
 class KmoExportError(Exception):
-    """Base of every error kmo-export reports to its user (exit code 1, no traceback)."""
+    """Base of every error kmo-export reports to its user (exit code 1, no traceback).
+
+    Its text is safe to print: one line, capped, control characters escaped.
+    """
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 @dataclass(frozen=True)
@@ -19,14 +72,15 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = [self.file]
-        if self.field and self.line:
-            where.append(f"{self.field} (line {self.line})")
-        elif self.field:
-            where.append(self.field)
+        where = [printable_name(self.file)]
+        field = printable(self.field, MAX_PART) if self.field else None
+        if field and self.line:
+            where.append(f"{field} (line {self.line})")
+        elif field:
+            where.append(field)
         elif self.line:
             where.append(f"line {self.line}")
-        return ": ".join([*where, self.message])
+        return ": ".join([*where, printable(self.message)])
 
 
 class DatasetError(KmoExportError):
@@ -52,6 +106,10 @@ class InconsistentTotalsError(DatasetError):
 
 class TemplateError(KmoExportError):
     """The Word template cannot be used (missing file, not a .docx, styles missing)."""
+
+
+class StyleError(KmoExportError):
+    """The workbook style file given with --style cannot be used."""
 
 
 class OutputError(KmoExportError):

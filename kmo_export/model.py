@@ -357,6 +357,7 @@ class Table:
     total_source: TotalSource = TotalSource.TABLE
     total_sentence: str | None = None  # the sentence of a total stated in the prose
     line: int | None = None  # where the table starts in the dataset file
+    total_lines: tuple[int | None, ...] = ()  # per numeric column: where its total value stands
 
     def __post_init__(self) -> None:
         if not isinstance(self.rows, Rows):
@@ -540,7 +541,7 @@ class Answer:
     parts: tuple[Part, ...] = ()
 
     def __post_init__(self) -> None:
-        if not self.content:
+        if not self.content and not self.parts:
             object.__setattr__(self, "content", (*self.paragraphs, *self.tables))
         else:
             texts = tuple(b for b in self.content if isinstance(b, str))
@@ -630,6 +631,7 @@ class FigureCheck:
     kind: CheckKind
     cell: CellRef | None = None
     figures: tuple[str | CellRef, ...] = ()  # SUM: figure ids; RATIO: (numerator, denominator)
+    line: int | None = None  # where the check stands in the dataset file
 
 
 @dataclass(frozen=True)

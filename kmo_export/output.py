@@ -6,7 +6,9 @@ import errno
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +22,39 @@ class WrittenFile:
     sha256: str
 
 
+# The outputs finished inside together(), as (temporary file, target), not yet renamed.
+_STAGED: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("staged", default=None)
+
+
+@contextmanager
+def together() -> Iterator[None]:
+    """Rename every output that :func:`atomic_write` finishes inside this block into place
+    only when the whole block succeeds: a build that fails half-way keeps every earlier output
+    of its dataset, so a workbook and a brief of two different runs never stand side by side.
+    """
+    staged: list[tuple[Path, Path]] = []
+    token = _STAGED.set(staged)
+    try:
+        yield
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        _STAGED.reset(token)
+    try:
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot be written: {_reason(exc)}") from None
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+
+
 def atomic_write(path: Path, render: Callable[[Path], None]) -> WrittenFile:
-    """Call ``render(tmp)`` to write a temporary file beside ``path``, then rename it over ``path``.
+    """Call ``render(tmp)`` to write a temporary file beside ``path``, then rename it over ``path``
+    (inside :func:`together`: when the block ends well).
 
     An interrupted or failed render leaves no partial file and keeps what ``path`` held.
     """
@@ -39,6 +72,8 @@ def atomic_write(path: Path, render: Callable[[Path], None]) -> WrittenFile:
     except OSError as exc:
         raise OutputError(f"{folder}: cannot write in the output folder: {_reason(exc)}") from None
     tmp = Path(tmp_name)
+    staged = _STAGED.get()
+    handed_over = False  # to together(), which renames or removes it
     try:
         os.close(handle)
         render(tmp)
@@ -49,7 +84,11 @@ def atomic_write(path: Path, render: Callable[[Path], None]) -> WrittenFile:
                 size += len(chunk)
             os.fsync(stream.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        if staged is None:
+            os.replace(tmp, path)
+        else:  # renamed by together() when every output of the block is finished
+            staged.append((tmp, path))
+            handed_over = True
     except Exception as exc:
         cause = _os_error(exc)
         if cause is None:
@@ -58,7 +97,7 @@ def atomic_write(path: Path, render: Callable[[Path], None]) -> WrittenFile:
             f"{path}: cannot be written: {_reason(cause)}; nothing was changed"
         ) from None
     finally:
-        if tmp.exists():
+        if not handed_over and tmp.exists():
             tmp.unlink()
     return WrittenFile(path, size, digest.hexdigest())
 

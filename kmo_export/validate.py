@@ -6,8 +6,19 @@ from array import array
 from collections.abc import Callable, Hashable, Iterator
 from decimal import Decimal
 
+from . import limits
+from .analysis import Analysis, RatioCheck, TableAnalysis, TotalCheck, TotalKind, analyse
+from .checks import published_places
 from .errors import DatasetError, InconsistentTotalsError, Problem
-from .model import Dataset, Table
+from .model import (
+    CellRef,
+    CheckKind,
+    Column,
+    ColumnType,
+    Dataset,
+    Figure,
+    Table,
+)
 
 
 def validate(dataset: Dataset, allow_inconsistent: bool = False) -> list[Problem]:
@@ -20,17 +31,26 @@ def validate(dataset: Dataset, allow_inconsistent: bool = False) -> list[Problem
     file = str(dataset.path)
     problems: list[Problem] = []
     problems += _questions_and_answers(dataset, file)
-    table_ids: set[str] = set()
+    table_ids: dict[str, str] = {}
     inconsistent: list[Problem] = []
-    for a, answer in enumerate(dataset.answers):
-        for t, table in enumerate(answer.tables):
-            path = f"answers[{a}].tables[{t}]"
-            if table.id in table_ids:
-                problems.append(Problem(file, f"table id {table.id!r} is used twice", f"{path}.id"))
-            table_ids.add(table.id)
-            problems += _labels(table, file, path)
-            inconsistent += _totals(table, file, path)
+    for path, table in table_paths(dataset):
+        # (ids that differ only in case are kmo_export.limits' concern: Excel's names)
+        if table.id in table_ids:
+            problems.append(
+                Problem(file, f"table id {table.id!r} is used twice", f"{path}.id", table.line)
+            )
+        table_ids.setdefault(table.id, table.id)
+        problems += _labels(table, file, path)
+        if dataset.format >= 2:
+            broken = _references(table, file, path)
+            problems += broken
+            if not broken:
+                inconsistent += _reconcile(table, file, path)
+        else:
+            inconsistent += _reconcile(table, file, path, format1=True)
     problems += _key_figures(dataset, file)
+    problems += limits.check(dataset)  # what the outputs can hold (Excel, Word, ZIP)
+    problems += _figure_references(dataset, file)
     if problems:
         raise DatasetError(problems + inconsistent)
     if inconsistent and not allow_inconsistent:
@@ -48,15 +68,42 @@ def _questions_and_answers(dataset: Dataset, file: str) -> list[Problem]:
                     Problem(file, f"number {item.number} appears twice", f"{kind}[{i}].number")
                 )
             seen.add(item.number)
+    answers_seen = {a.number for a in dataset.answers}
+    for i, a in enumerate(dataset.answers):
+        for k, number in enumerate(a.also):
+            if number in answers_seen:
+                out.append(
+                    Problem(file, f"number {number} appears twice", f"answers[{i}].number[{k + 1}]")
+                )
+            answers_seen.add(number)
     asked = {q.number for q in dataset.questions}
-    answered = {a.number for a in dataset.answers}
+    answered = {n for a in dataset.answers for n in a.numbers}
     for i, q in enumerate(dataset.questions):
         if q.number not in answered:
             out.append(Problem(file, f"question {q.number} has no answer", f"questions[{i}]"))
     for i, a in enumerate(dataset.answers):
-        if a.number not in asked:
-            out.append(Problem(file, f"answer {a.number} answers no question", f"answers[{i}]"))
+        for number in a.numbers:
+            if number not in asked:
+                out.append(Problem(file, f"answer {number} answers no question", f"answers[{i}]"))
     return out
+
+
+def table_paths(dataset: Dataset) -> Iterator[tuple[str, Table]]:
+    """Every table with its field path in the dataset file, in published order."""
+    for a, answer in enumerate(dataset.answers):
+        if dataset.format < 2:
+            for t, table in enumerate(answer.tables):
+                yield f"answers[{a}].tables[{t}]", table
+            continue
+        blocks = [(f"answers[{a}].content", answer.content)]
+        blocks += [
+            (f"answers[{a}].parts[{p}].content", part.content)
+            for p, part in enumerate(answer.parts)
+        ]
+        for where, content in blocks:
+            for k, block in enumerate(content):
+                if isinstance(block, Table):
+                    yield f"{where}[{k}].table", block
 
 
 def _labels(table: Table, file: str, path: str) -> list[Problem]:
@@ -119,19 +166,6 @@ def _repeated(keys: Callable[[], Iterator[Hashable]], count: int) -> list[int]:
     return repeated
 
 
-def _totals(table: Table, file: str, path: str) -> list[Problem]:
-    return [
-        Problem(
-            file,
-            f"reported total {d.reported} of column {d.column.label!r} differs from the sum of "
-            f"the rows {d.computed} (difference {d.difference:+})",
-            f"{path}.total.{d.column.key}",
-            table.total_line,
-        )
-        for d in table.discrepancies()
-    ]
-
-
 def _key_figures(dataset: Dataset, file: str) -> list[Problem]:
     out = []
     answered = {a.number for a in dataset.answers}
@@ -175,3 +209,303 @@ def _key_figures(dataset: Dataset, file: str) -> list[Problem]:
                         )
                     )
     return out
+
+
+# -- format 2: totals and published ratios reconciled by what each measure is ---------------
+
+
+def _show(value: Decimal) -> str:
+    # A number as the user wrote it, without the zeros compact storage adds (58.1600 -> 58.16).
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _as_published(value: Decimal, column: Column) -> Decimal:
+    # A stored value with the decimals it was published with (at least the column's).
+    places = max(published_places(value.normalize()), column.decimals)
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+def _references(table: Table, file: str, path: str) -> list[Problem]:
+    # Ratios, shares, groups and averages name measures of the same table; a measure is in at
+    # most one group. (The loader reports these with their lines; this guards a model built
+    # in code.)
+    keys = {c.key for c in table.value_columns}
+    out = []
+    for i, column in enumerate(table.value_columns):
+        for ref in (*(column.ratio or ()), column.share_of):
+            if ref is not None and (ref not in keys or ref == column.key):
+                out.append(
+                    Problem(
+                        file,
+                        f"{column.key!r} refers to {ref!r}, which is no other measure of this table",
+                        f"{path}.measures[{i}]",
+                        table.line,
+                    )
+                )
+    grouped: set[str] = set()
+    for g, group in enumerate(table.groups):
+        for key in group.keys:
+            if key not in keys or key in grouped:
+                out.append(
+                    Problem(
+                        file,
+                        f"group {group.label!r} names {key!r}, which is no measure of this table "
+                        "or is in another group",
+                        f"{path}.groups[{g}]",
+                        table.line,
+                    )
+                )
+            grouped.add(key)
+    for d, average in enumerate(table.averages):
+        for key in (average.numerator, average.denominator):
+            if key not in keys:
+                out.append(
+                    Problem(
+                        file,
+                        f"average {average.key!r} divides by or into {key!r}, which is no "
+                        "measure of this table",
+                        f"{path}.derived[{d}]",
+                        table.line,
+                    )
+                )
+    return out
+
+
+def _reconcile(table: Table, file: str, path: str, format1: bool = False) -> list[Problem]:
+    # Each published figure checked once, as the analysis judges it by what its measure is: an
+    # additive total against the sum of the rows; a ratio or share, per row and on the total
+    # row, against its recomputation (the total row is the ratio of the totals); any other
+    # total as published, unchecked. Format 1: percent totals against their rounded rows.
+    analysis = TableAnalysis(table, format1)
+    failed_rows = analysis.failed_ratio_checks
+    failed_totals = {c.index: c for c in analysis.failed_total_checks}
+    out = []
+    for i, column in enumerate(table.value_columns):
+        for check in (c for c in failed_rows if c.index == i):
+            out.append(_ratio_row_problem(table, check, file, path))
+        total = failed_totals.get(i)
+        if total is None:
+            continue
+        if format1:
+            where, line = f"{path}.total.{column.key}", table.total_line
+        else:
+            where = f"{path}.total.values.{column.key}"
+            line = table.total_lines[i] if table.total_lines else table.total_line
+        if total.kind is TotalKind.RATIO:
+            out.append(_ratio_total_problem(table, analysis, total, file, where, line))
+            continue
+        published, computed = total.published, total.computed
+        out.append(
+            Problem(
+                file,
+                f"reported total {published:f} of column {column.label!r} differs "
+                f"from the sum of the rows {_as_published(computed, column):f} "
+                f"(difference {'+' if published > computed else '-'}"
+                f"{_show(abs(published - computed))})",
+                where,
+                line,
+            )
+        )
+    return out
+
+
+def _definition(table: Table, column: Column) -> str:
+    # "'# Limburg' / '# totaal'" or "'Projecten' / total 'Projecten'", for messages.
+    if column.ratio:
+        num, den = (table.value_columns[table.column_index(k)].label for k in column.ratio)
+        return f"{num!r} / {den!r}"
+    label = table.value_columns[table.column_index(column.share_of or "")].label
+    return f"{label!r} / total {label!r}"
+
+
+def _ratio_row_problem(table: Table, check: RatioCheck, file: str, path: str) -> Problem:
+    # A row's published ratio or share that is not its recomputation.
+    column = table.value_columns[check.index]
+    row = table.rows[check.row]
+    unit = " %" if column.type is ColumnType.PERCENT else ""
+    shown = _as_published(check.published, column)
+    places = published_places(shown)
+    parts = " / ".join(_show(p) for p in (check.numerator, check.denominator) if p is not None)
+    return Problem(
+        file,
+        f"{column.label!r} is {shown:f}{unit} on row {row.label!r}, but "
+        f"{_definition(table, column)} = {parts} = "
+        f"{_show(round(check.computed, places + 2))}{unit}",
+        f"{path}.rows[{check.row}].{column.key}",
+        row.line,
+    )
+
+
+def _ratio_total_problem(
+    table: Table,
+    analysis: TableAnalysis,
+    check: TotalCheck,
+    file: str,
+    where: str,
+    line: int | None,
+) -> Problem:
+    # A ratio's total row that is not the ratio of the totals; a share's that is not the whole.
+    column = check.column
+    unit = " %" if column.type is ColumnType.PERCENT else ""
+    if column.ratio:
+        num, den = (analysis.base_total(table.column_index(k)) for k in column.ratio)
+        definition = f"the ratio of the totals {_definition(table, column)}"
+    else:
+        num = den = analysis.base_total(table.column_index(column.share_of or ""))
+        definition = "the whole (a share's total)"
+    shown = _as_published(check.published, column)
+    places = published_places(shown)
+    return Problem(
+        file,
+        f"total {shown:f}{unit} of {column.label!r} is not {definition} = "
+        f"{_show(num or Decimal(0))} / {_show(den or Decimal(0))} = "
+        f"{_show(round(check.computed, places + 2))}{unit}",
+        where,
+        line,
+    )
+
+
+# -- key figures stated in the text ---------------------------------------------------------
+
+
+def _cell_problem(dataset: Dataset, ref: CellRef) -> str | None:
+    # What is wrong with a reference to a table cell, or None.
+    table = dataset.table(ref.table)
+    if table is None:
+        return f"names no table of this dataset: {ref.table!r}"
+    column = table.measure(ref.measure)
+    if column is None:
+        return f"table {ref.table!r} has no measure {ref.measure!r}"
+    if ref.row is None:
+        analysis = TableAnalysis(table, dataset.format == 1)
+        if analysis.base_total(table.column_index(ref.measure)) is None:
+            return f"table {ref.table!r} publishes no total of {ref.measure!r}"
+    elif Analysis.row_index(table, ref.row) is None:
+        return f"table {ref.table!r} has no row {ref.row!r}"
+    return None
+
+
+def _figure_references(dataset: Dataset, file: str) -> list[Problem]:
+    # figure ids unique, answers existing, every table/row/measure/figure a check names existing
+    out = []
+    answered = {n for a in dataset.answers for n in a.numbers}
+    ids: set[str] = set()
+    for i, figure in enumerate(dataset.figures):
+        path = f"figures[{i}]"
+        if figure.id in ids:
+            out.append(
+                Problem(file, f"figure id {figure.id!r} is used twice", f"{path}.id", figure.line)
+            )
+        ids.add(figure.id)
+        if figure.answer not in answered:
+            out.append(
+                Problem(
+                    file,
+                    f"refers to answer {figure.answer}, which does not exist",
+                    f"{path}.answer",
+                    figure.line,
+                )
+            )
+    known = {f.id for f in dataset.figures}
+    for i, figure in enumerate(dataset.figures):
+        check = figure.check
+        if check is None:
+            continue
+        where = f"figures[{i}].check"
+        refs: list[str | CellRef] = [check.cell] if check.cell is not None else []
+        refs += list(check.figures)
+        for ref in refs:
+            if isinstance(ref, CellRef):
+                problem = _cell_problem(dataset, ref)
+            elif ref == figure.id:
+                problem = "a figure cannot check itself"
+            else:
+                problem = None if ref in known else f"names no figure: {ref!r}"
+            if problem is not None:
+                out.append(Problem(file, problem, where, check.line or figure.line))
+    return out
+
+
+def figure_warnings(dataset: Dataset) -> list[Problem]:
+    """Key figures their check contradicts beyond the figure's published rounding.
+
+    "1.250 ingediend: 40 onontvankelijk, 160 negatief, 1.051 goedgekeurd" (40 + 160 + 1.051 =
+    1.251) or "57,4 %" where the table says 57,04 %: the answer checked against itself. These
+    are warnings (``check`` prints them and exits 0, 1 with ``--strict``), each naming the
+    figure's sentence. The analysis judges; this only words its findings.
+    """
+    analysis = analyse(dataset)
+    out = []
+    file = str(dataset.path)
+    for i, figure in enumerate(dataset.figures):
+        result = analysis.check_figure(figure)
+        if not result.contradicted or result.computed is None or figure.check is None:
+            continue
+        places = published_places(figure.value)
+        sentence = f' in "{figure.sentence}"' if figure.sentence else ""
+        out.append(
+            Problem(
+                file,
+                f"figure {figure.id!r} ({figure.what}) is {figure.value:f}{sentence}, but "
+                f"{_described(analysis, figure)} = {_show(round(result.computed, places + 2))}",
+                f"figures[{i}].value",
+                figure.line,
+            )
+        )
+    return out
+
+
+# How a figure's check reads in a message: "40 + 160 + 1051", "table t[2023, share]".
+def _described(analysis: Analysis, figure: Figure) -> str:
+    check = figure.check
+    assert check is not None
+
+    def name(ref: str | CellRef) -> str:
+        if isinstance(ref, CellRef):
+            return f"{ref.table}[{ref.row or 'total'}, {ref.measure}]"
+        return ref
+
+    if check.kind is CheckKind.CELL and check.cell is not None:
+        return f"table {name(check.cell)}"
+    if check.kind is CheckKind.SUM:
+        values = (analysis.operand(ref) for ref in check.figures)
+        return " + ".join(
+            _show(v.scaleb(-figure.multiplier)) if v is not None else "?" for v in values
+        )
+    return " / ".join(name(ref) for ref in check.figures)
+
+
+def percent_warnings(dataset: Dataset) -> list[Problem]:
+    """Percent columns whose values all look like fractions (0.812 where 81.2 % is meant).
+
+    Percentages are entered as published: 81.2 means 81,2 %. (A ratio or share whose values
+    are fractions contradicts its own definition and is an error of the loader instead.)
+    """
+    out = []
+    file = str(dataset.path)
+    for path, table in table_paths(dataset):
+        for i, column in enumerate(table.value_columns):
+            if column.type is not ColumnType.PERCENT or column.ratio or column.share_of:
+                continue
+            values = [v for v in table.rows.column(i) if isinstance(v, Decimal)]
+            total = table.reported_total[i] if table.reported_total is not None else None
+            if isinstance(total, Decimal):
+                values.append(total)
+            if len(values) < 2 or not any(values) or any(v > 1 or v < 0 for v in values):
+                continue
+            out.append(
+                Problem(
+                    file,
+                    f"every value of {column.label!r} is at most 1: if these are fractions, "
+                    "enter percentages as published (81.2 for 81,2 %)",
+                    path,
+                    table.line,
+                )
+            )
+    return out
+
+
+def dataset_warnings(dataset: Dataset) -> list[Problem]:
+    """Everything ``check`` warns about in a valid dataset: percent values, key figures."""
+    return percent_warnings(dataset) + figure_warnings(dataset)

@@ -220,9 +220,15 @@ def test_not_available_and_blank_are_never_computed_with():
     assert table.rows[1].values == (NotAvailable("n.v.t."),)
     assert table.rows.has_not_available
     ta = analyse(dataset(table)).table(table)
-    assert ta.sums == (D(4),)
+    # the rows do not show all the total holds: no sum is made, so no share of it either
+    assert ta.not_available == (True,) and ta.sums == (None,)
+    assert ta.totals == ((None, None),)
     share = next(d for d in ta.derived if d.kind is DerivedKind.SHARE)
-    assert list(ta.values(share)) == [D(1), None, None, D(0)]
+    assert list(ta.values(share)) == [None, None, None, None]
+    published = Table("t", columns, rows, reported_total=(D(10),))
+    ta = analyse(dataset(published)).table(published)
+    assert ta.total_checks == ()  # a published total beside n.v.t. is not checked as a sum
+    assert ta.base_total(0) == D(10) and ta.totals == ((D(10), TotalKind.PUBLISHED),)
 
 
 def test_prose_total_is_a_published_total():

@@ -33,7 +33,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "top-level-is-text.yaml": (None, ("line 1", "must be a YAML mapping of fields")),
     "duplicate-key.yaml": (None, ("subject (line 10)", "appears twice")),
     "unknown-field.yaml": (None, ("subjekt (line 9)", "unknown field")),
-    "unsupported-format-version.yaml": (None, ("format (line 2)", "unsupported format '2'")),
+    "unsupported-format-version.yaml": (None, ("format (line 2)", "unsupported format '3'")),
     "missing-subject.yaml": (None, ("subject", "is missing")),
     "missing-questions.yaml": (None, ("questions", "is missing")),
     "missing-table-columns.yaml": (None, ("answers[2].tables[0].columns", "is missing")),
@@ -53,7 +53,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "label-is-a-list.yaml": (None, ("rows[3].theme (line 42)", "must be text, not a list")),
     "amount-is-boolean.yaml": (
         None,
-        ("rows[3].subsidy (line 42)", "must be a number, not the boolean"),
+        ("rows[3].subsidy (line 42)", "must be a number, not 'yes'"),
     ),
     "amount-with-thousands-separators.yaml": (None, ("rows[3].subsidy", "'2.243.573,59'")),
     "row-has-too-many-cells.yaml": (
@@ -127,6 +127,31 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "average-above-maximum.yaml": (None, ("sizes[1].average_granted", "exceeds the maximum 15000")),
     "key-figure-for-missing-answer.yaml": (None, ("key_figures.enterprises.answer", "answer 7")),
     "duplicate-table-id.yaml": (None, ("answers[2].tables[1].id", "'themes' is used twice")),
+    # format 2
+    "format2-ratio-total-summed.yaml": (
+        None,
+        (
+            "table.total.values.share (line 28)",
+            "total 29.5 % of '% Limburg' is not the ratio of the totals",
+            "120 / 1225 = 9.796 %",
+        ),
+    ),
+    "format2-ratio-names-missing-measure.yaml": (
+        None,
+        ("measures[2].ratio[1] (line 21)", "names no measure of this table: 'vlaanderen'"),
+    ),
+    "format2-undeclared-not-available.yaml": (
+        None,
+        ("rows[1].limburg (line 23)", "must be a number, not 'n.v.t.'"),
+    ),
+    "format2-figure-names-missing-table.yaml": (
+        None,
+        ("figures[0].check (line 28)", "names no table of this dataset: 'per_jaar'"),
+    ),
+    "format2-prose-total-without-sentence.yaml": (
+        None,
+        ("table.total.sentence", "is missing"),
+    ),
     # table files
     "missing-table-file.yaml": (
         None,
@@ -162,7 +187,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
     ),
     "xlsx-not-a-workbook.yaml": (
         "tables/not-a-workbook.xlsx",
-        ("is not a readable .xlsx workbook",),
+        ("the table file is not a readable workbook",),
     ),
     "xlsx-missing-sheet.yaml": (
         None,

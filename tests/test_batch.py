@@ -23,6 +23,7 @@ from kmo_export import batch
 from kmo_export.batch import Outcome, parse_shard, remove_stale_parts, run, shard
 from kmo_export.build import BuildOptions, NoMatchError, expand_inputs
 from kmo_export.cli import main
+from kmo_export.errors import printable, printable_name
 
 from .conftest import BUNDLED
 
@@ -442,10 +443,9 @@ def test_unusable_output_names_fail_that_dataset_only(tmp_path, name, problem):
     before = {p for p in tmp_path.rglob("*")}
     result = CliRunner().invoke(main, ["build", str(odd), str(good), "-o", str(out), "-j", "2"])
     assert result.exit_code == 1
-    assert (
-        f"Error: {odd}: the file name gives no usable output name (it {problem}); rename the file"
-        in result.stderr
-    )
+    # Printed safely: a name with a control character is quoted, the character escaped ("\\t").
+    message = f"{printable_name(str(odd))}: the file name gives no usable output name (it {problem}); rename the file"
+    assert f"Error: {printable(message)}" in result.stderr
     assert result.stderr.splitlines()[-1] == "1 built, 1 failed"
     new = {p for p in tmp_path.rglob("*")} - before
     assert new == {out.parent, out, out / "good.xlsx", out / "good.docx"}

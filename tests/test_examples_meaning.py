@@ -37,6 +37,13 @@ INCONSISTENT = "year-series-ratio-inconsistent.yaml"
 CONSISTENT = [p for p in ALL if p.name != INCONSISTENT]
 
 
+# The published totals the analysis finds inconsistent with their rows.
+def _failed(table):
+    from kmo_export.analysis import TableAnalysis
+
+    return list(TableAnalysis(table).failed_total_checks)
+
+
 @cache
 def dataset(name: str) -> Dataset:
     # Each consistent example is loaded (and validated) once per test session.
@@ -121,7 +128,7 @@ def test_inconsistent_example_has_exactly_the_two_published_totals_that_are_too_
     t = ds.table("projects_per_year")
     assert t is not None
     # Published 1.183 and 12.054 against rows adding up to 1.180 and 12.050.
-    assert {d.column.key: d.difference for d in t.discrepancies()} == {
+    assert {d.column.key: d.difference for d in _failed(t)} == {
         "limburg": Decimal(3),
         "flanders": Decimal(4),
     }
@@ -221,7 +228,7 @@ def test_year_series_counts_do_not_add_up_and_the_total_share_is_the_ratio_of_th
     # Distinct firms over the period: fewer than the sum of the years, and no problem for that.
     assert total(t, "limburg") == 120 < sum(cells(t, "limburg"))
     assert total(t, "flanders") == 1225 < sum(cells(t, "flanders"))
-    assert t.discrepancies() == []
+    assert _failed(t) == []
     exact = Decimal(120) / Decimal(1225) * 100
     assert exact.quantize(Decimal("0.1"), ROUND_HALF_UP) == total(t, "share") == Decimal("9.8")
     # The sum of the yearly percentages is no total at all.
@@ -276,7 +283,7 @@ def test_two_level_header_groups_each_hold_a_count_pair_and_their_ratio():
         ratio = t.measure(pct)
         assert ratio and ratio.ratio == (lim, tot) and not t.adds_up(ratio)
         assert all(t.adds_up(m) for m in (t.measure(lim), t.measure(tot)) if m)
-    assert t.discrepancies() == []
+    assert _failed(t) == []
     assert t.groups[0].label_en == "Research (OND)"
 
 
@@ -298,7 +305,7 @@ def test_pivot_subtotals_are_the_sums_of_their_detail_rows_and_only_level_0_make
             assert parent.values[j] == sum(c.values[j] for c in children), parent.label
     assert total(t, "files") == 910 and total(t, "subsidy") == Decimal("11934199.00")
     assert sum(cells(t, "files")) == 2 * 910  # adding the detail rows too would double it
-    assert t.discrepancies() == []
+    assert _failed(t) == []
 
 
 def test_wide_table_of_eleven_columns_and_five_kinds_of_measure():
@@ -316,7 +323,7 @@ def test_wide_table_of_eleven_columns_and_five_kinds_of_measure():
     for value, part in zip(cells(t, "portfolio_share"), cells(t, "portfolio"), strict=True):
         assert abs(part / portfolio * 100 - value) <= half_unit(share)
     assert total(t, "portfolio_share") == 100
-    assert t.discrepancies() == []
+    assert _failed(t) == []
 
 
 def test_blank_zero_and_three_kinds_of_not_available_stay_distinct():
@@ -395,7 +402,7 @@ def test_shares_that_sum_to_99_99_are_no_inconsistency():
     assert applications == sum(cells(t, "applications")) == 151354
     for value, part in zip(cells(t, "share"), cells(t, "applications"), strict=True):
         assert (part / applications * 100).quantize(Decimal("0.01"), ROUND_HALF_UP) == value
-    assert t.discrepancies() == []
+    assert _failed(t) == []
 
 
 def test_one_answer_to_two_questions_with_quarters_inferred_as_periods():

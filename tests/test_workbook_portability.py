@@ -32,11 +32,11 @@ def _parts(xlsx: Path, pattern: str) -> dict[str, etree._Element]:
 
 # Stream every table of more than 5 rows (as a big one would be).
 def _lower_threshold(monkeypatch) -> None:
-    from kmo_export.workbook import style
+    from kmo_export import theme
 
-    lowered = copy.deepcopy(style.load_style())
+    lowered = copy.deepcopy(theme.load_theme())
     lowered["layout"]["big_table_rows"] = 5
-    monkeypatch.setattr(style, "load_style", lambda: lowered)
+    monkeypatch.setattr(theme, "load_theme", lambda: lowered)
 
 
 # A table whose count column's label holds the text XlsxWriter writes as a language tag.

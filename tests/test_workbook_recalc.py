@@ -131,7 +131,7 @@ def small_threshold(monkeypatch):
 
     lowered = copy.deepcopy(theme.load_theme())
     lowered["layout"]["big_table_rows"] = 5
-    monkeypatch.setattr(theme, "load_theme", lambda path=None: lowered)
+    monkeypatch.setattr(theme, "load_theme", lambda: lowered)
 
 
 def test_big_tables_are_streamed_as_plain_ranges(tmp_path, small_threshold):

@@ -106,7 +106,11 @@ def chart_workbook(spec: ChartSpec, created: dt.datetime, language_tag: str) -> 
         "line": {"none": True},
     }
     if spec.value_title:
+        # A title XlsxWriter would read as a reference ("'x'!A1") goes in a cell, shown as text.
         value_axis["name"] = spec.value_title
+        if "!" in spec.value_title:
+            sheet.write_string(0, len(spec.series) + 2, spec.value_title)
+            value_axis["name"] = [SHEET, 0, len(spec.series) + 2]
         value_axis["name_font"] = {**font, "bold": False}
     chart.set_x_axis(value_axis)
     if len(spec.series) > 1:

@@ -48,7 +48,9 @@ class Template:
         """A fresh python-docx document on the template (each brief gets its own)."""
         import docx
 
-        return docx.Document(io.BytesIO(self.blob))
+        document = docx.Document(io.BytesIO(self.blob))
+        _detach(document)
+        return document
 
     def style(self, name: str) -> str:
         """The w:styleId of the required style ``name``."""
@@ -68,13 +70,20 @@ def load_template(path: Path | str | None = None) -> Template:
     Raise TemplateError naming the file for a missing file, a file that is not a .docx,
     or a template that lacks required styles (all of them named). Cached per process.
     """
+    from .. import reading
+    from ..errors import DatasetError
+
     path = Path(path) if path else default_template()
     try:
         stat = path.stat()
     except OSError:
         raise TemplateError(f"{path}: the Word template does not exist") from None
-    if not path.is_file():
+    if path.is_dir():
         raise TemplateError(f"{path}: is a folder, not a Word template (.docx)")
+    try:  # a regular file of bounded size, with no DTD or entity in its XML
+        reading.check_package(path, reading.TEMPLATE, "is not a Word document (.docx)")
+    except DatasetError as exc:
+        raise TemplateError(str(exc)) from None
     return _load(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
@@ -108,6 +117,20 @@ def _load(path: str, mtime: int, size: int) -> Template:
             "or start from the bundled templates/brief.docx"
         )
     return Template(Path(path), blob, ids)
+
+
+# Remove the template's own attached template (w:attachedTemplate, often http://...): a brief
+# refers to no file outside itself.
+def _detach(document: Document) -> None:
+    for part in document.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is None:
+            continue
+        for attached in element.iter(f"{_W}attachedTemplate"):
+            attached.getparent().remove(attached)
+        for rid, rel in list(part.rels.items()):
+            if rel.is_external and rel.reltype.endswith("/attachedTemplate"):
+                del part.rels[rid]
 
 
 # Open with python-docx; any failure means the file is no usable .docx.

@@ -32,35 +32,30 @@ def import_text(text: str, file: str = "<text>", source_text: str | None = None)
 
 
 def read_source(source: Path) -> str:
-    """The text of a published question and answer: a UTF-8 text file or a PDF."""
-    from ..errors import ImportTextError
+    """The text of a published question and answer: a UTF-8 text file or a PDF.
+
+    Read through :mod:`kmo_export.reading`: a regular file only (not a FIFO or a device),
+    at most its size limit (KMO_EXPORT_MAX_SOURCE_MB, KMO_EXPORT_MAX_PDF_MB), UTF-16 named.
+    """
+    from .. import reading
+    from ..errors import DatasetError, ImportTextError
 
     try:
-        raw = source.read_bytes()
-    except FileNotFoundError:
-        raise ImportTextError(f"{source}: no such file") from None
-    except IsADirectoryError:
-        raise ImportTextError(f"{source}: is a directory, not a text or PDF file") from None
+        reading.regular_file(source, "a text or PDF file")
+        with source.open("rb") as stream:
+            is_pdf = stream.read(5) == b"%PDF-"
+        if is_pdf:
+            reading.read_bytes(source, reading.SOURCE_PDF)  # only its size is checked here
+            from .pdf_text import pdf_text
+
+            return pdf_text(source)
+        if source.suffix.lower() == ".pdf":
+            raise ImportTextError(f"{source}: is not a PDF (it does not start with %PDF-)")
+        return reading.decode_text(source, reading.read_bytes(source, reading.SOURCE))
+    except DatasetError as exc:
+        raise ImportTextError(str(exc)) from None
     except OSError as exc:
         raise ImportTextError(f"{source}: cannot be read: {exc.strerror or exc}") from None
-    if raw.startswith(b"%PDF-"):
-        from .pdf_text import pdf_text
-
-        return pdf_text(source)
-    if source.suffix.lower() == ".pdf":
-        raise ImportTextError(f"{source}: is not a PDF (it does not start with %PDF-)")
-    if b"\x00" in raw:
-        raise ImportTextError(f"{source}: is binary, not a text file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ImportTextError(
-            f"{source}: line {line}: is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8"
-        ) from None
-    if not text.strip():
-        raise ImportTextError(f"{source}: is empty")
-    return text
 
 
 def import_source(source: Path, target: Path) -> Path:

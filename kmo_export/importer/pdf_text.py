@@ -12,7 +12,7 @@ def pdf_text(path: Path) -> str:
     import logging
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
@@ -27,6 +27,10 @@ def pdf_text(path: Path) -> str:
         pages = [_page_text(page) for page in reader.pages]
     except ImportTextError:
         raise
+    except LimitReachedError:  # a decompression bomb: pypdf stops unpacking at its limit
+        raise ImportTextError(
+            f"{path}: not a readable PDF (a stream unpacks to more than pypdf's limit)"
+        ) from None
     except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
         raise ImportTextError(f"{path}: not a readable PDF ({exc})") from None
     text = "\f".join(page.replace("\r\n", "\n").replace("\r", "\n") for page in pages)
@@ -39,7 +43,11 @@ def pdf_text(path: Path) -> str:
 
 # The layout mode keeps blank lines between paragraphs; the plain mode is the fallback.
 def _page_text(page) -> str:  # type: ignore[no-untyped-def]
+    from pypdf.errors import LimitReachedError
+
     try:
         return page.extract_text(extraction_mode="layout") or ""
+    except LimitReachedError:
+        raise
     except Exception:
         return page.extract_text() or ""

@@ -29,6 +29,9 @@ from .usage import AVERAGE, MAXIMUM, SIZE, UsageLayout
 #: given as a reference to a cell that holds it instead.
 _LOOKS_LIKE_REFERENCE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")
 
+#: The hidden column of the chart sheet that holds such names, so a chart can point to them.
+_NAME_COLUMN = 60
+
 #: Columns of a top-N block on the chart-data sheet.
 LABEL, VALUE, CUMULATIVE, POSITION = range(4)
 
@@ -313,16 +316,18 @@ class _Writer:
         self.font = {"size": style["font_size"]}
         self.title_font = {"size": style["font_size"] + 3, "bold": True}
         self.colours = ctx.style["colours"]["series"]
-        self.literal_row = 0  # where texts XlsxWriter would misread are written (see _text)
-        self.literal_col = 20
+        self.literal_row = 0  # texts XlsxWriter would misread, in a hidden column (see text)
 
-    def text(self, value: str) -> str:
-        """``value`` as a chart name: literal, or a reference to a cell holding it."""
+    def text(self, value: str) -> str | list[Any]:
+        """``value`` as a chart name: literal, or (where XlsxWriter would take it for a
+        reference) the hidden cell of the chart sheet that holds it."""
         if not _LOOKS_LIKE_REFERENCE.match(value):
             return value
+        if not self.literal_row:
+            self.ws.set_column(_NAME_COLUMN, _NAME_COLUMN, None, None, {"hidden": True})
         self.literal_row += 1
-        self.ws.write_string(self.literal_row, self.literal_col, value)
-        return f"={quote_sheet(self.ws.name)}!{ref(self.literal_row, self.literal_col, True)}"
+        self.ws.write_string(self.literal_row, _NAME_COLUMN, value)
+        return [self.ws.name, self.literal_row, _NAME_COLUMN]
 
     def title(self, chart: Any, text: str) -> None:
         chart.set_title({"name": self.text(text), "name_font": self.title_font})
@@ -602,6 +607,8 @@ def write_charts(
     step = ctx.style["charts"]["rows_per_chart"]
     breaks = []
     for k, (chart, alt) in enumerate(made):
+        if writer.literal_row:  # names in the hidden column: shown only if hidden cells are read
+            chart.show_hidden_data()
         row = 2 + k * step
         if k:
             breaks.append(row - 1)

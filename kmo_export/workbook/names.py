@@ -16,16 +16,27 @@ MAX_SHEET_NAME = 31
 
 
 def safe_sheet_name(text: str, taken: set[str]) -> str:
-    """``text`` as a sheet name Excel accepts: no []:*?/\\, at most 31 characters, unique, not 'History'."""
+    """``text`` as a sheet name Excel accepts: no []:*?/\\, at most 31 UTF-16 units, unique, not 'History'."""
     name = _SPACES.sub(" ", _SHEET_BAD.sub(" ", text)).strip().strip("'").strip() or "Blad"
-    name = name[:MAX_SHEET_NAME].rstrip().rstrip("'") or "Blad"
+    name = _utf16_prefix(name, MAX_SHEET_NAME).rstrip().rstrip("'") or "Blad"
     candidate, n = name, 1
     while candidate.casefold() in taken or candidate.casefold() == "history":
         n += 1
         suffix = f" ({n})"
-        candidate = name[: MAX_SHEET_NAME - len(suffix)].rstrip().rstrip("'") + suffix
+        candidate = _utf16_prefix(name, MAX_SHEET_NAME - len(suffix)).rstrip().rstrip("'") + suffix
     taken.add(candidate.casefold())
     return candidate
+
+
+# The longest start of ``text`` of at most ``units`` UTF-16 units, as Excel counts (an emoji
+# is two); a character is never cut in half.
+def _utf16_prefix(text: str, units: int) -> str:
+    count = 0
+    for i, char in enumerate(text):
+        count += 2 if ord(char) > 0xFFFF else 1
+        if count > units:
+            return text[:i]
+    return text
 
 
 def quote_sheet(name: str) -> str:

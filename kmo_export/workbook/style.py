@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Column, ColumnType
+from ..theme import STYLE_ENV
 from ..theme import load_theme as load_style
 from ..theme import theme_for as style_for
 
-__all__ = ["Formats", "load_style", "number_format", "style_for"]
+__all__ = ["STYLE_ENV", "Formats", "load_style", "number_format", "style_for"]
 
 
 def number_format(style: dict[str, Any], column: Column, decimals: int | None = None) -> str:
