@@ -224,7 +224,7 @@ def test_chart_data_is_top_n_plus_other_by_formula(bundled_xlsx, dataset):
         "=IF((COUNT('Per thema'!$B$5:$B$62)-15)=1,\"Overige (1 rij)\","
         '"Overige ("&(COUNT(\'Per thema\'!$B$5:$B$62)-15)&" rijen)")'
     )
-    assert ws.cell(other, 2).value == f"='Per thema'!$B$63-SUM(B{first}:B{other - 1})"
+    assert ws.cell(other, 2).value == f"=SUM('Per thema'!$B$5:$B$62)-SUM(B{first}:B{other - 1})"
     assert wv.cell(other, 2).value == sum(r.values[0] for r in by_projects[15:])
     assert close(wv.cell(other, 3).value, 1)  # the Pareto line ends at 100 %
 

@@ -109,6 +109,8 @@ def plan(layouts: list[TableLayout], top_n: int) -> ChartsPlan:
                     block = blocks[index] = Block(layout, index, chart.top)
                     out.blocks.append(block)
                 if chart.kind is ChartKind.PARETO:
+                    if layout.analysis.sums[index] is None:
+                        continue  # no sum of the rows: no cumulative share of it
                     block.cumulative = True
                 out.charts.append(Chart(layout, chart, block))
             elif len(layout.table.top_rows) >= 2:
@@ -210,18 +212,19 @@ def _write_top(
         if block.cumulative and total is not None:
             _cumulative(ws, row, first, total, float(_running(layout, block, k)), share)
         row += 1
-    if block.has_other and total is not None:
+    if block.has_other:
         rest = block.top.rest_total
         formula, count = _other_label(ctx, block, values, levels)
         ws.write_formula(row, LABEL, formula, None, _other_text(ctx, count))
+        column_sum = f"SUMIF({levels},0,{values})" if levels is not None else f"SUM({values})"
         ws.write_formula(
             row,
             VALUE,
-            f"={total}-SUM({ref(first, VALUE)}:{ref(row - 1, VALUE)})",
+            f"={column_sum}-SUM({ref(first, VALUE)}:{ref(row - 1, VALUE)})",
             code,
             float(rest),  # type: ignore[arg-type]
         )
-        if block.cumulative:
+        if block.cumulative and total is not None:
             _cumulative(
                 ws, row, first, total, float(_running(layout, block, block.shown + 1)), share
             )

@@ -194,6 +194,8 @@ def plan(
         kind = d.kind
         if kind is DerivedKind.RANK and big:
             continue  # RANK over a streamed table of that many rows makes Excel crawl
+        if kind in (DerivedKind.SHARE, DerivedKind.CUMULATIVE) and analysis.sums[d.source] is None:
+            continue  # no sum of the rows (a cell 'not available'): no share of it either
         if kind is DerivedKind.SHARE:
             key = "share_computed" if published else "share"
             header = labels.get(f"workbook.table.{key}", **name(d.source))
