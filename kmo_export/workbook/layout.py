@@ -174,16 +174,17 @@ def plan(
     """Lay out ``table`` on sheet ``sheet`` (nothing is written yet)."""
     big = len(table.rows) > big_rows
     columns = table.value_columns
-    texts = [header_text(c.text(language)) for c in columns]
+    # A measure's name: its label, with its group where the label repeats across groups.
+    texts = _grouped([header_text(c.text(language)) for c in columns], table, language)
     names = [lower_first(t) for t in texts]
-    quoted_names = [quoted(c.text(language), labels) for c in columns]
+    quoted_names = [quoted(t, labels) for t in texts]
     headers = [header_text(table.label_column.text(language))]
     level_col = None
     if table.has_hierarchy:
         level_col = len(headers)
         headers.append(labels["workbook.table.level"])
     value_cols = tuple(range(len(headers), len(headers) + len(columns)))
-    headers += _grouped(texts, table, language)
+    headers += texts
     published = any(c.is_percent for c in columns)
 
     def name(index: int) -> dict[str, str]:

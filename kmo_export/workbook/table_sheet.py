@@ -475,7 +475,6 @@ def _write_reconciliation(
 # The notes under the table: what the source says, then what each derived figure means.
 def _notes(ctx: Context, layout: TableLayout) -> list[str]:
     labels, table, analysis = ctx.labels, layout.table, layout.analysis
-    language = ctx.report.language
     notes = list(table.notes)
     kinds = {d.kind for d in layout.derived}
     for kind, key in (
@@ -512,8 +511,8 @@ def _notes(ctx: Context, layout: TableLayout) -> list[str]:
             (TotalKind.PUBLISHED, "total_published"),
         ):
             names = [
-                header_text(c.text(language))
-                for c, (_, k) in zip(layout.columns, analysis.totals, strict=True)
+                layout.headers[c]
+                for c, (_, k) in zip(layout.value_cols, analysis.totals, strict=True)
                 if k is kind
             ]
             if names:
@@ -531,7 +530,7 @@ def _notes(ctx: Context, layout: TableLayout) -> list[str]:
         notes.append(
             labels.get(
                 "workbook.table.note_inconsistent",
-                columns=join([header_text(c.column.text(language)) for c in failed], labels),
+                columns=join([layout.headers[layout.value_cols[c.index]] for c in failed], labels),
             )
         )
     return notes
