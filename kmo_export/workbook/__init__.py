@@ -19,9 +19,14 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Report
+
+if TYPE_CHECKING:
+    from ..labels import Labels
+    from .charts import ChartsPlan
+    from .layout import TableLayout
 
 
 def render_xlsx(report: Report, path: Path) -> None:
@@ -161,7 +166,7 @@ def render_xlsx(report: Report, path: Path) -> None:
 
 
 # The cover's line for a table sheet: the derived columns and the check it really has.
-def _table_contents(layout: Any, labels: Any) -> str:
+def _table_contents(layout: TableLayout, labels: Labels) -> str:
     from .names import join
 
     kinds = list(dict.fromkeys(d.kind.value for d in layout.derived))
@@ -181,7 +186,7 @@ def _table_contents(layout: Any, labels: Any) -> str:
 
 
 # The cover's line for the charts sheet: the kinds of chart it really holds.
-def _charts_contents(plan: Any, usage: Any, top_n: int, labels: Any) -> str:
+def _charts_contents(plan: ChartsPlan, usage: Any, top_n: int, labels: Labels) -> str:
     from ..analysis import ChartKind
     from .names import join
 
@@ -206,7 +211,7 @@ def _charts_contents(plan: Any, usage: Any, top_n: int, labels: Any) -> str:
 
 
 # A whole number in running text (nl 69.215, en 69,215).
-def _number(value: Any, labels: Any) -> str:
+def _number(value: Any, labels: Labels) -> str:
     from .names import number_text
 
     return number_text(value, labels)
@@ -291,7 +296,7 @@ def _workbook_class() -> Any:
             body = body[:-1] if formula.startswith("{") and body.endswith("}") else body
             if set(function.findall(body)) <= CLASSIC_FUNCTIONS:
                 return body
-            return super()._prepare_formula(formula, expand_future_functions)
+            return str(super()._prepare_formula(formula, expand_future_functions))
 
     class _Core(Core):
         language = ""

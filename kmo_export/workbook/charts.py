@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from ..analysis import ChartKind, ChartPlan, TopN
@@ -233,13 +234,17 @@ def _write_top(
 
 
 # The cumulative share after the first ``k`` bars (the other bar: everything), from the analysis.
-def _running(layout: TableLayout, block: Block, k: int) -> Any:
+def _running(layout: TableLayout, block: Block, k: int) -> Decimal:
     total = layout.analysis.sums[block.index]
-    column = layout.table.rows
-    shown = sum((column[r].values[block.index] for r in block.top.rows[:k]), start=0)  # type: ignore[arg-type,misc]
+    rows = layout.table.rows
+    shown = Decimal(0)
+    for r in block.top.rows[:k]:
+        value = rows[r].values[block.index]
+        if isinstance(value, Decimal):
+            shown += value
     if k > block.shown and block.top.rest_total is not None:
         shown += block.top.rest_total
-    return shown / total if total else 0
+    return shown / total if total else Decimal(0)
 
 
 # The heading of a block on the chart-data sheet: its series, by what, from which sheet.

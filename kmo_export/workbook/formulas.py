@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..analysis import DerivedKind, TotalKind
-from ..checks import half_unit
+from ..checks import HUNDRED, half_unit
+from ..model import Column
 from .layout import DerivedColumn, ReconRow, TableLayout
 from .names import area, col, formula_text, ref
 
@@ -38,9 +39,16 @@ class Formula:
     cached: float | str
 
 
-def percent_tolerance(decimals: int, rows: int = 1) -> Decimal:
-    """How far a percentage published with ``decimals`` may stand from its ratio (a fraction)."""
-    return half_unit(Decimal(0), decimals) * rows / 100
+def scale(column: Column) -> Decimal:
+    """What a published figure is divided by in the sheet: 100 for a percentage (81,2 % is
+    stored as 0.812), 1 for a plain ratio."""
+    return HUNDRED if column.is_percent else Decimal(1)
+
+
+def percent_tolerance(column: Column, rows: int = 1) -> Decimal:
+    """How far a published percentage or ratio may stand from what it divides, as stored in the
+    sheet (a percentage as a fraction): half a unit of its last published decimal."""
+    return half_unit(Decimal(0), column.decimals) * rows / scale(column)
 
 
 def _guard(condition: list[str], body: str, empty: str) -> str:
@@ -105,14 +113,13 @@ class Formulas:
             column = self.layout.value_cols[index]
             return Formula(f"={self.column_sum(column)}", float(value or 0))
         if kind is TotalKind.RATIO:
-            column = self.layout.columns[index]
             inputs = _ratio_inputs(self.layout, index)
             text = self.ratio_of_totals(*inputs) if inputs is not None else None
             if text is not None and value is not None:
-                return Formula(f"={text}", float(value / 100))
+                return Formula(f"={text}", float(value / scale(self.layout.columns[index])))
             return None
         if kind is TotalKind.PUBLISHED and value is not None:
-            return value / 100 if self.layout.columns[index].is_percent else value
+            return value / scale(self.layout.columns[index])
         return None
 
     def derived_total(self, d: DerivedColumn) -> Formula | None:
@@ -181,10 +188,10 @@ class Formulas:
             return RowFormula(f"=IF(ISNUMBER({here}),{body},{empty})")
         if kind in (DerivedKind.AVERAGE, DerivedKind.RATIO):
             if derived.other is None:  # share_of: this row over the column's total
-                total = layout.base_cell(source)
-                if total is None:
+                whole = layout.base_cell(source)
+                if whole is None:
                     return None
-                return RowFormula(f"={_divide(here, total, self.numeric[source], empty)}")
+                return RowFormula(f"={_divide(here, whole, self.numeric[source], empty)}")
             b = f"{self.letter(derived.other)}{{r}}"
             return RowFormula(f"={_divide(here, b, self.numeric[source], empty)}")
         previous = f"{a}{{p}}"
@@ -234,7 +241,7 @@ class Formulas:
         may be off by the rounding of every row (99,99 %)."""
         column = self.layout.columns[index]
         rows = len(self.layout.table.top_rows) if total and column.share_of else 1
-        return percent_tolerance(column.decimals, rows)
+        return percent_tolerance(column, rows)
 
     # -- the reconciliation block --
 

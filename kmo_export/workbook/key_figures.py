@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..analysis import Analysis, DerivedKind, TotalKind
+from ..checks import published_places
 from ..model import Column, ColumnType, Figure
 from .context import Context
 from .layout import TableLayout
@@ -94,7 +95,7 @@ def write(
 
 # The number format of a stated figure: as a measure of its kind.
 def _figure_format(ctx: Context, figure: Figure) -> str:
-    decimals = max(-int(figure.value.as_tuple().exponent), 0)  # type: ignore[arg-type]
+    decimals = published_places(figure.value)
     column = Column(
         figure.id, figure.what, figure.kind, figure.unit, decimals, multiplier=figure.multiplier
     )

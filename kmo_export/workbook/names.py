@@ -46,7 +46,7 @@ def quote_sheet(name: str) -> str:
 
 def col(index: int) -> str:
     """Column letters of a 0-based column index."""
-    return xl_col_to_name(index)
+    return str(xl_col_to_name(index))
 
 
 def ref(row: int, column: int, absolute: bool = False) -> str:
@@ -102,4 +102,4 @@ def join(items: list[str], labels: Labels) -> str:
     """``a, b en c`` / ``a, b and c`` (Babel)."""
     from ..formatting import join as format_list
 
-    return format_list(items, labels.language) if items else ""
+    return str(format_list(items, labels.language)) if items else ""

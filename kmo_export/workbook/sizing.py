@@ -22,7 +22,7 @@ def header_height(headers: list[str], widths: list[float]) -> float:
 def header_width(limits: dict[str, Any], header: str) -> int:
     """A header's column width: its longest word, and at most three lines."""
     words = max((len(w) for w in header.split()), default=0)
-    return min(limits["max_header"], max(words + 2, math.ceil(len(header) / 3) + 2))
+    return min(int(limits["max_header"]), max(words + 2, math.ceil(len(header) / 3) + 2))
 
 
 def _figure_width(value: Decimal, decimals: int, kind: ColumnType) -> int:
@@ -107,5 +107,5 @@ def widths(limits: dict[str, Any], layout: TableLayout, labels: Any) -> list[flo
 
 def pages_wide(style: dict[str, Any], sizes: list[float]) -> int:
     """Pages a sheet of these column widths is printed across, so that figures stay legible."""
-    page = style["layout"]["page_width"]
+    page = float(style["layout"]["page_width"])
     return max(1, math.ceil(sum(sizes) / page))

@@ -22,13 +22,13 @@ def number_format(style: dict[str, Any], column: Column, decimals: int | None = 
     places = column.decimals if decimals is None else decimals
     fraction = "." + "0" * places if places else ""
     if column.type is ColumnType.COUNT and decimals is None:
-        return codes["count"]
+        return str(codes["count"])
     if column.type is ColumnType.AMOUNT:
         key = {6: "euro_million", 3: "euro_thousand"}.get(multiplier(column), "euro")
-        return codes[key].format(decimals=fraction)
+        return str(codes[key]).format(decimals=fraction)
     if column.type is ColumnType.PERCENT:
-        return codes["percent"].format(decimals=fraction)
-    code = codes["number"].format(decimals=fraction)
+        return str(codes["percent"]).format(decimals=fraction)
+    code = str(codes["number"]).format(decimals=fraction)
     if column.type is ColumnType.NUMBER and column.unit:
         unit = column.unit.replace('"', "")
         code += f' "{unit}"'
@@ -49,7 +49,7 @@ def multiplier(column: Column) -> int:
 def share_format(style: dict[str, Any], decimals: int = 1) -> str:
     """A computed share or percentage (a fraction) with ``decimals`` shown."""
     fraction = "." + "0" * decimals if decimals else ""
-    return style["number_formats"]["percent"].format(decimals=fraction)
+    return str(style["number_formats"]["percent"]).format(decimals=fraction)
 
 
 class Formats:

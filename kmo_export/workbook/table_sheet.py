@@ -16,7 +16,7 @@ from ..analysis import DerivedKind, TotalKind
 from ..checks import within_rounding
 from ..model import NotAvailable, is_number
 from .context import Context
-from .formulas import Formula, Formulas, percent_tolerance
+from .formulas import Formula, Formulas, percent_tolerance, scale
 from .layout import CHECK_ROW, SOURCE_ROW, TITLE_ROW, DerivedColumn, TableLayout
 from .names import area, formula_text, header_text, join, quote_sheet, ref
 from .page import print_setup
@@ -51,12 +51,14 @@ def _derived_code(ctx: Context, layout: TableLayout, d: DerivedColumn) -> str:
     style, kind = ctx.style, d.kind
     source = layout.columns[d.derived.source]
     if kind in (DerivedKind.SHARE, DerivedKind.CUMULATIVE, DerivedKind.CHANGE_PERCENT):
-        return style["number_formats"]["share"]
+        return str(style["number_formats"]["share"])
     if kind is DerivedKind.RATIO:
         published = layout.columns[d.derived.published or 0]
+        if not published.is_percent:  # a plain ratio, as published with one decimal more
+            return number_format(style, published, published.decimals + 1)
         return share_format(style, published.decimals + 1)
     if kind is DerivedKind.RANK:
-        return style["number_formats"]["rank"]
+        return str(style["number_formats"]["rank"])
     if kind is DerivedKind.AVERAGE:
         return number_format(style, source, d.derived.decimals)
     return number_format(style, source)
@@ -274,10 +276,10 @@ def _total_ratio_status(ctx: Context, layout: TableLayout, d: DerivedColumn) -> 
     value = layout.analysis.total_value(d.derived)
     if recon is None or value is None:
         return ctx.empty
-    published = recon.check.published / 100
     column = layout.columns[published_index]
+    published = recon.check.published / scale(column)
     rows = len(layout.table.top_rows) if column.share_of else 1
-    ok = abs(published - value) <= percent_tolerance(column.decimals, rows)
+    ok = abs(published - value) <= percent_tolerance(column, rows)
     return ctx.ok if ok else ctx.mismatch
 
 
@@ -352,7 +354,11 @@ def _write_rows(
             published = values[d.derived.published]  # type: ignore[index]
             computed = derived_values[d.column]
             if is_number(published) and computed is not None:
-                ok = within_rounding(published, computed * 100, places=column.decimals)  # type: ignore[arg-type]
+                ok = within_rounding(
+                    published,  # type: ignore[arg-type]
+                    computed * scale(column),
+                    places=column.decimals,
+                )
                 status = ctx.ok if ok else ctx.mismatch
             else:
                 status = empty
@@ -388,9 +394,9 @@ def _recon_values(
         reported = check.published
         computed = layout.analysis.totals[check.index][0]
     else:
-        reported = check.published / 100
+        reported = check.published / scale(check.column)
         value = layout.analysis.totals[check.index][0]
-        computed = None if value is None else value / 100
+        computed = None if value is None else value / scale(check.column)
     if computed is None:
         return reported, None
     places = formulas.reconciliation_places(recon)
@@ -445,7 +451,7 @@ def _write_reconciliation(
         if check.kind is TotalKind.SUM:
             computed = float(total or 0)
         else:
-            computed = ctx.empty if total is None else float(total / 100)
+            computed = ctx.empty if total is None else float(total / scale(check.column))
         r = recon.row
         ws.write_string(r, 0, layout.headers[layout.value_cols[check.index]])
         ws.write_number(r, 1, float(reported), value)
@@ -505,7 +511,7 @@ def _notes(ctx: Context, layout: TableLayout) -> list[str]:
         notes.append(labels.get("workbook.table.note_not_available", symbols="', '".join(symbols)))
     if layout.has_total:
         parts = []
-        for kind, key in (
+        for total_kind, key in (
             (TotalKind.SUM, "total_sum"),
             (TotalKind.RATIO, "total_ratio"),
             (TotalKind.PUBLISHED, "total_published"),
@@ -513,7 +519,7 @@ def _notes(ctx: Context, layout: TableLayout) -> list[str]:
             names = [
                 layout.headers[c]
                 for c, (_, k) in zip(layout.value_cols, analysis.totals, strict=True)
-                if k is kind
+                if k is total_kind
             ]
             if names:
                 parts.append(labels.get(f"workbook.table.{key}", columns=join(names, labels)))
