@@ -1,13 +1,19 @@
 """The finance workbook (.xlsx). Entry point: :func:`render_xlsx`.
 
 This module is the packager: it alone knows which sheets there are, in which order and under
-which names. Each part of the output has its own module:
+which names. The workbook follows the analysis (:mod:`kmo_export.analysis`): every derived
+figure is the analysis' figure, written as a formula with the analysis' value cached; the
+renderers format, they do not compute. Each part of the output has its own module:
 
 * :mod:`.cover` - "Over deze cijfers": title, the source in full, contents, notes;
-* :mod:`.table_sheet` - one sheet per table of an answer (formulas, totals, reconciliation);
+* :mod:`.layout` - where everything of a table sheet stands (planned before anything is written);
+* :mod:`.formulas` - the formula of each derived figure, one pattern per column;
+* :mod:`.table_sheet` - writes a table sheet (figures, formulas, total row, reconciliation);
+* :mod:`.sizing` - column widths, header heights, pages across;
 * :mod:`.usage` - "Benutting", when the dataset has usage figures;
-* :mod:`.key_figures` - "Kerncijfers", when the dataset has the number of enterprises;
-* :mod:`.charts` - the charts sheet and the sheet of series behind it;
+* :mod:`.key_figures` - "Kerncijfers": figures stated in the text and the table's totals;
+* :mod:`.charts` - the charts the analysis plans and the top-N series (formulas) behind them;
+* :mod:`.page` - the printed page of every sheet;
 * :mod:`.style` - the house theme (``templates/theme.toml``) and the cell formats.
 
 Big tables are streamed (XlsxWriter ``constant_memory``, switched on for their sheet only),
@@ -35,7 +41,7 @@ def render_xlsx(report: Report, path: Path) -> None:
     from ..labels import labels as catalogue
     from . import charts, cover, key_figures, layout, table_sheet, usage
     from .context import Context
-    from .names import header_text, join, long_date, quoted, safe_sheet_name
+    from .names import header_text, join, long_date, name_of, safe_sheet_name
     from .style import Formats, multiplier, style_for
 
     style = style_for(report.language)
@@ -75,7 +81,7 @@ def render_xlsx(report: Report, path: Path) -> None:
         wanted = labels.get(
             "workbook.sheets.table",
             label=label[:1].lower() + label[1:],
-            label_name=quoted(label, labels),
+            label_name=name_of(table.label_column, labels),
         )
         name = safe_sheet_name(wanted, taken)
         layouts.append(

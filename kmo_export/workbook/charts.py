@@ -20,7 +20,17 @@ from ..analysis import ChartKind, ChartPlan, TopN
 from ..model import Column, ColumnType
 from .context import Context
 from .layout import TableLayout
-from .names import area, col, formula_text, header_text, join, lower_first, quote_sheet, quoted, ref
+from .names import (
+    area,
+    col,
+    formula_text,
+    header_text,
+    join,
+    lower_first,
+    name_of,
+    quote_sheet,
+    ref,
+)
 from .page import print_setup
 from .sizing import header_height
 from .style import multiplier, number_format, share_format
@@ -285,9 +295,9 @@ def _names(ctx: Context, layout: TableLayout, column: Column) -> dict[str, str]:
     label = layout.table.label_column.text(language)
     return {
         "column": header_text(column.text(language)),
-        "name": quoted(column.text(language), labels),
+        "name": name_of(column, labels),
         "label": lower_first(header_text(label)),
-        "label_name": quoted(label, labels),
+        "label_name": name_of(layout.table.label_column, labels),
     }
 
 
@@ -532,7 +542,7 @@ class _Writer:
         values = {
             "columns": join(measure_names, labels),
             "label": lower_first(header_text(label_column)),
-            "label_name": quoted(label_column, labels),
+            "label_name": name_of(layout.table.label_column, labels),
             "first": row_labels[0],
             "last": row_labels[-1],
             "sheet": layout.sheet,

@@ -9,7 +9,7 @@ from ..checks import published_places
 from ..model import Column, ColumnType, Figure
 from .context import Context
 from .layout import TableLayout
-from .names import header_text, long_date, lower_first, quote_sheet, quoted, ref
+from .names import header_text, long_date, lower_first, name_of, quote_sheet, ref
 from .page import print_setup
 from .style import number_format
 
@@ -119,7 +119,7 @@ def _table_totals(ctx: Context, ws: Any, table: TableLayout, row: int, source_fm
         label = labels.get(
             "workbook.key_figures.total",
             column=lower_first(header_text(column.text(language))),
-            name=quoted(column.text(language), labels),
+            name=name_of(column, labels),
         )
         ws.write_string(row, 0, label)
         code = formats.value(number_format(ctx.style, column))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..analysis import Derived, DerivedKind, TableAnalysis, TotalCheck, TotalKind
 from ..labels import Labels
 from ..model import Answer, Column, Table
-from .names import header_text, join, lower_first, quote_sheet, quoted, ref
+from .names import header_text, join, lower_first, name_of, quote_sheet, ref
 
 TITLE_ROW, SOURCE_ROW, CHECK_ROW = 0, 1, 2
 
@@ -177,7 +177,7 @@ def plan(
     # A measure's name: its label, with its group where the label repeats across groups.
     texts = _grouped([header_text(c.text(language)) for c in columns], table, language)
     names = [lower_first(t) for t in texts]
-    quoted_names = [quoted(t, labels) for t in texts]
+    quoted_names = [name_of(c, labels, t) for c, t in zip(columns, texts, strict=True)]
     headers = [header_text(table.label_column.text(language))]
     level_col = None
     if table.has_hierarchy:
@@ -253,7 +253,7 @@ def plan(
         ),
         names=join(quoted_names, labels),
         label=lower_first(headers[0]),
-        label_name=quoted(table.label_column.text(language), labels),
+        label_name=name_of(table.label_column, labels),
     )
     if table.number:
         title = labels.get("workbook.table.numbered", number=table.number, title=title)
@@ -291,7 +291,8 @@ def _grouped(texts: list[str], table: Table, language: str) -> list[str]:
     out = []
     for text, column in zip(texts, table.value_columns, strict=True):
         if column.group in groups and seen.count(text.casefold()) > 1:
-            text = f"{text} ({groups[column.group]})"
+            group = groups[column.group]
+            text = f"{text} – {group}" if "(" in group else f"{text} ({group})"
         out.append(text)
     return out
 

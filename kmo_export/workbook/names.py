@@ -9,6 +9,7 @@ from decimal import Decimal
 from xlsxwriter.utility import xl_col_to_name
 
 from ..labels import Labels
+from ..model import Column
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _SPACES = re.compile(r"\s+")
@@ -77,6 +78,14 @@ def lower_first(text: str) -> str:
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         return text[0].lower() + text[1:]
     return text
+
+
+def name_of(column: Column, labels: Labels, text: str | None = None) -> str:
+    """A column's name in a sentence of ``labels``' language: its own English label as it is,
+    a label of the dataset in another language quoted (``‘Thema’``)."""
+    own = labels.language == "en" and column.label_en
+    shown = text if text is not None else header_text(column.text(labels.language))
+    return shown if own else quoted(shown, labels)
 
 
 def quoted(text: str, labels: Labels) -> str:

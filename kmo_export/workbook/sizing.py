@@ -46,6 +46,7 @@ def widths(limits: dict[str, Any], layout: TableLayout, labels: Any) -> list[flo
         len(labels["workbook.table.total_label"]),
         len(layout.headers[0]),
         len(labels["workbook.table.check"]) + 1,
+        *(len(layout.headers[layout.value_cols[r.check.index]]) + 1 for r in layout.recon),
     )
     out: list[float] = [min(max(limits["min"], longest + 2), limits["max_label"])]
     if layout.level_col is not None:
