@@ -11,6 +11,7 @@ from .context import Context
 from .layout import TableLayout
 from .names import header_text, long_date, lower_first, name_of, quote_sheet, ref
 from .page import print_setup
+from .sizing import header_height
 from .style import number_format
 
 HEADER_ROW = 2
@@ -37,12 +38,16 @@ def write(
     ws.set_column(2, 2, 60 + 2 * indent, source_fmt)
     checked = any(f.ok is not None for f in analysis.figures)
     ws.write_string(0, 0, labels["workbook.key_figures.title"], formats.title())
-    keys = ["figure", "value", "source"] + (["check"] if checked else [])
+    keys = ["figure", "value", "source"] + (["check", "computed"] if checked else [])
+    texts = [labels[f"workbook.key_figures.{key}"] for key in keys]
+    column_widths = [widths["max_label"] + 10, widths["key_value"], 60, 12, widths["key_value"]]
+    ws.set_row(HEADER_ROW, header_height(texts, column_widths))
     for c, key in enumerate(keys):
         fmt = formats.header(indent if c == 2 else 0)
         ws.write_string(HEADER_ROW, c, labels[f"workbook.key_figures.{key}"], fmt)
     if checked:
         ws.set_column(3, 3, 12)
+        ws.set_column(4, 4, widths["key_value"])
     row = HEADER_ROW + 1
     count_fmt = formats.value(style["number_formats"]["count"])
     euro_fmt = formats.value(style["number_formats"]["euro"].format(decimals=".00"))
@@ -61,13 +66,20 @@ def write(
             what = f"{what} ({figure.period})"
         ws.write_string(row, 0, what[:1].upper() + what[1:], formats.text(wrap=True))
         value = figure.value / 100 if figure.kind is ColumnType.PERCENT else figure.value
-        ws.write_number(row, 1, float(value), formats.value(_figure_format(ctx, figure)))
+        code = _figure_format(ctx, figure)
+        ws.write_number(row, 1, float(value), formats.get(num_format=code, valign="top"))
         source = labels.get("workbook.key_figures.from_answer", answer=figure.answer)
         if figure.sentence:
             source = f"{source}: “{figure.sentence}”"
         ws.write_string(row, 2, source, source_fmt)
         if result.ok is not None:
-            ws.write_string(row, 3, ctx.ok if result.ok else ctx.mismatch, formats.status())
+            status = formats.get(bold=True, align="center", valign="top")
+            ws.write_string(row, 3, ctx.ok if result.ok else ctx.mismatch, status)
+        if result.computed is not None:  # what the other figures of the answer say
+            computed = result.computed
+            if figure.kind is ColumnType.PERCENT:
+                computed = computed / 100
+            ws.write_number(row, 4, float(computed), formats.get(num_format=code, valign="top"))
         lines = max(1, len(source) // 60 + 1)
         if lines > 1:
             ws.set_row(row, 15 * lines)
