@@ -228,3 +228,19 @@ def test_libreoffice_recalculates_every_example_to_the_cached_values(built, tmp_
 def test_gnumeric_recalculates_every_example_to_the_cached_values(built, tmp_path):
     checked = sum(_recalculated(x, ssconvert_recalc(x, tmp_path / x.stem)) for x in built.values())
     assert checked > 500
+
+
+def test_stated_figures_with_their_checks_on_the_key_figures_sheet(built):
+    formulas, values = open_both(built["no-table-figures"])
+    ws, wv = formulas["Kerncijfers"], values["Kerncijfers"]
+    rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
+    submitted = rows["Ingediende aanvragen (2023)"]
+    # 40 + 160 + 1.051 = 1.251, not the 1.250 the sentence states
+    assert ws.cell(submitted, 2).value == 1250
+    assert ws.cell(submitted, 4).value == "VERSCHIL" and ws.cell(submitted, 5).value == 1251
+    assert "1.250 aanvragen ingediend" in ws.cell(submitted, 3).value
+    share = rows["Goedkeuringspercentage (2024)"]
+    assert ws.cell(share, 2).value == pytest.approx(0.831)  # 83,1 % as a fraction
+    assert ws.cell(share, 2).number_format == "0.0%"
+    assert ws.cell(share, 4).value == "OK"
+    assert close(wv.cell(share, 5).value, Decimal(1097) / 1320)
