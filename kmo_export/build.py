@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import limits
-from .errors import KmoExportError, OutputError, Problem, printable_name
+from .errors import (
+    DatasetError,
+    KmoExportError,
+    NameClashError,
+    NoMatchError,
+    OutputError,
+    Problem,
+    printable_name,
+)
+from .formats import DEFAULT_FORMATS, FORMATS, Format, chosen
 from .loader import read_dataset
 from .model import Report
 from .output import WrittenFile, atomic_write, together
@@ -17,9 +26,6 @@ from .validate import dataset_warnings, validate
 
 if TYPE_CHECKING:
     from .brief.template import Template
-
-FORMATS = ("xlsx", "docx", "pdf")
-DEFAULT_FORMATS = ("xlsx", "docx")
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,8 @@ class BuildOptions:
 
 @dataclass
 class BuildResult:
+    """What a build wrote (in the registry's order of formats) and the dataset's warnings."""
+
     dataset: Path
     outputs: list[WrittenFile] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -56,7 +64,7 @@ def output_paths(dataset: Path, options: BuildOptions) -> dict[str, Path]:
             f"{printable_name(str(dataset))}: the file name gives no usable output name "
             f"(it {problem}); rename the file"
         )
-    return {fmt: options.output_dir / f"{stem}.{fmt}" for fmt in options.formats}
+    return {fmt: options.output_dir / f"{stem}{FORMATS[fmt].suffix}" for fmt in options.formats}
 
 
 # Characters an output name may not hold: path separators, control characters, and what
@@ -85,53 +93,88 @@ def build(dataset_path: Path, options: BuildOptions) -> BuildResult:
     warnings = validate(dataset, allow_inconsistent=options.allow_inconsistent)
     report = Report(dataset, options.language, options.top_n, options.allow_inconsistent)
     result = BuildResult(dataset_path, warnings=warnings)
-    if "pdf" in paths:
+    formats = chosen(paths)
+    if any(f.needs_libreoffice for f in formats):
         from .pdf import require_soffice
 
         require_soffice()  # no LibreOffice: fail before anything is written
     template = None
-    if "docx" in paths or "pdf" in paths:
+    if any(f.needs_template for f in formats):
         from .brief import load_template
 
-        template = load_template(
-            options.template
-        )  # a bad template fails before anything is written
+        template = load_template(options.template)  # a bad one fails before anything is written
     with together():  # the workbook and the brief replace the earlier ones together, or neither
-        if "xlsx" in paths:
-            from .workbook import render_xlsx
-
-            result.outputs.append(atomic_write(paths["xlsx"], lambda tmp: render_xlsx(report, tmp)))
-        if "docx" in paths:
-            from .brief import render_docx
-
-            result.outputs.append(
-                atomic_write(paths["docx"], lambda tmp: render_docx(report, tmp, template))
-            )
-    if "pdf" in paths:
-        result.outputs.append(_write_pdf(report, template, paths, options))
+        for fmt in formats:
+            if fmt.source is None:
+                result.outputs.append(_render(fmt, report, template, paths[fmt.name]))
+    for fmt in formats:
+        if fmt.source is not None:
+            source = FORMATS[fmt.source]
+            result.outputs.append(_convert(fmt, source, report, template, paths, options))
     return result
 
 
-# The PDF from the brief just written, or (pdf without docx) from one rendered in a temporary
-# folder, so an existing .docx in the output folder is never touched.
-def _write_pdf(
-    report: Report, template: Template | None, paths: dict[str, Path], options: BuildOptions
+# One output rendered from the report.
+def _render(fmt: Format, report: Report, template: Template | None, path: Path) -> WrittenFile:
+    return atomic_write(path, lambda tmp: fmt.render(report, tmp, template))
+
+
+# An output converted from another format's file (the PDF from the brief): the one just
+# written, or one rendered in a temporary folder, so an existing file of that format in the
+# output folder is never touched.
+def _convert(
+    fmt: Format,
+    source: Format,
+    report: Report,
+    template: Template | None,
+    paths: dict[str, Path],
+    options: BuildOptions,
 ) -> WrittenFile:
     import tempfile
 
-    from .brief import render_docx
-    from .pdf import convert_to_pdf
+    target = paths[fmt.name]
 
-    def convert(docx: Path, tmp: Path) -> None:
-        convert_to_pdf(docx, tmp, profile=profile, created=report.created, name=str(paths["pdf"]))
+    def convert(file: Path, tmp: Path) -> None:
+        fmt.render(file, tmp, report, options.pdf_profile, str(target))
 
-    profile = options.pdf_profile
-    if "docx" in paths:
-        return atomic_write(paths["pdf"], lambda tmp: convert(paths["docx"], tmp))
+    if source.name in paths:
+        return atomic_write(target, lambda tmp: convert(paths[source.name], tmp))
     with tempfile.TemporaryDirectory(prefix="kmo-export-brief-") as folder:
-        docx = Path(folder) / paths["pdf"].with_suffix(".docx").name
-        render_docx(report, docx, template)
-        return atomic_write(paths["pdf"], lambda tmp: convert(docx, tmp))
+        made = Path(folder) / target.with_suffix(source.suffix).name
+        source.render(report, made, template)
+        return atomic_write(target, lambda tmp: convert(made, tmp))
+
+
+def check_output_names(paths: Sequence[Path], options: BuildOptions) -> None:
+    """Raise NameClashError if two inputs would write the same output file.
+
+    Names that differ only in case clash too: they would overwrite each other on macOS and
+    Windows and in a CI artifact. Unusable names are left to the build of that dataset.
+    """
+    clashes = _clashes(paths, options)
+    if clashes:
+        raise NameClashError([line for _, line in clashes])
+
+
+# (index, message) for each input that would write a file an earlier input writes.
+def _clashes(paths: Sequence[Path], options: BuildOptions) -> list[tuple[int, str]]:
+    seen: dict[str, tuple[Path, Path]] = {}
+    clashes: list[tuple[int, str]] = []
+    for index, path in enumerate(paths):
+        try:
+            targets = output_paths(path, options).values()
+        except KmoExportError:
+            continue
+        for target in targets:
+            key = str(target).casefold()
+            if key in seen:
+                other, other_target = seen[key]
+                same = "" if other_target == target else f" ({other_target})"
+                message = f"{path}: would write {target}, as {other} does{same}; rename one of them"
+                clashes.append((index, message))
+                break
+            seen[key] = (path, target)
+    return clashes
 
 
 def check(dataset_path: Path) -> list[Problem]:
@@ -145,8 +188,65 @@ def check(dataset_path: Path) -> list[Problem]:
     return dataset_warnings(dataset)
 
 
-class NoMatchError(KmoExportError):
-    """A folder or glob pattern given as input holds no dataset file."""
+@dataclass
+class CheckResult:
+    """What :func:`check_many` found in one dataset.
+
+    ``errors`` are messages, one a line: an unusable output name, then the dataset's
+    problems; ``problems`` are those problems as :class:`Problem` objects where the dataset
+    was read far enough to know them. ``clashes`` name another input writing the same file.
+    """
+
+    dataset: Path
+    errors: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    clashes: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        """True if the dataset has no error and writes no file another input writes."""
+        return not self.errors and not self.clashes
+
+
+def check_many(
+    paths: Sequence[Path],
+    options: BuildOptions | None = None,
+    on_result: Callable[[CheckResult], None] | None = None,
+) -> list[CheckResult]:
+    """Check every dataset without writing anything; one result each, in input order.
+
+    Per dataset: whether its file name gives a usable output name, its validation problems
+    (every one) and, if it is valid, its warnings. Then the datasets that would write the
+    same output file (set in ``clashes``). ``on_result`` is called as each dataset is checked,
+    before the clashes are known. A bug met in one dataset is one error line for it; the
+    others are still checked.
+    """
+    options = options or BuildOptions()
+    results: list[CheckResult] = []
+    for path in paths:
+        result = CheckResult(path)
+        try:
+            output_paths(path, options)
+        except KmoExportError as exc:
+            result.errors += exc.lines()
+        try:
+            result.warnings = check(path)
+        except DatasetError as exc:
+            result.errors += exc.lines()
+            result.problems += exc.problems
+        except KmoExportError as exc:
+            result.errors += exc.lines()
+        except (MemoryError, RecursionError) as exc:
+            result.errors.append(f"{path}: cannot be read ({type(exc).__name__})")
+        except Exception as exc:  # a bug: report it for this dataset, check the others
+            result.errors.append(f"{path}: internal error: {type(exc).__name__}: {exc}")
+        results.append(result)
+        if on_result:
+            on_result(result)
+    for index, line in _clashes(paths, options):
+        results[index].clashes.append(line)
+    return results
 
 
 def expand_inputs(inputs: Sequence[str]) -> list[Path]:

@@ -26,6 +26,12 @@ def half_unit(value: Decimal, places: int | None = None) -> Decimal:
     return Decimal(5).scaleb(-(published_places(value) if places is None else places) - 1)
 
 
+def as_written(value: Decimal) -> str:
+    """``value`` as the user wrote it, without the zeros compact storage adds (58.1600 -> 58.16)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def ratio_percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     """``numerator / denominator`` as a percentage (120, 1225 -> 9.7959...); None for 0."""
     if not denominator:

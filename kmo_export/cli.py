@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from . import __version__
+from .formats import DEFAULT_FORMATS, FORMATS
+from .problem_records import annotation as _annotation
+from .problem_records import problem_records
 
 if TYPE_CHECKING:
     from .batch import Outcome
@@ -30,12 +33,6 @@ MAIN_CONTEXT = {**CONTEXT, "auto_envvar_prefix": "KMO_EXPORT"}
 EXIT_INTERRUPTED = 130
 
 
-def _lines(exc: BaseException) -> list[str]:
-    # The messages of an error: one per problem where it holds several.
-    lines = getattr(exc, "lines", None)
-    return list(lines()) if callable(lines) else [str(exc)]
-
-
 def _fail(lines: list[str]) -> NoReturn:
     from .errors import printable
 
@@ -44,10 +41,14 @@ def _fail(lines: list[str]) -> NoReturn:
     raise click.exceptions.Exit(1)
 
 
+# A Click command function, typed through a decorator.
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
 class _FormatList(click.ParamType):
     # "-f docx,pdf", "-f all", or one format; each value a tuple of formats.
     name = "FORMAT[,FORMAT...]"
-    choices = ("xlsx", "docx", "pdf")
+    choices = tuple(FORMATS)
 
     def convert(self, value: Any, param: Any, ctx: Any) -> tuple[str, ...]:
         if isinstance(value, tuple):
@@ -73,7 +74,7 @@ def _formats(values: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for group in values for f in group))
 
 
-def _problem_format_option(*names: str) -> Any:
+def _problem_format_option(*names: str) -> Callable[[_F], _F]:
     # How problems are printed: text lines, one JSON document, or GitHub annotations.
     return click.option(
         *names,
@@ -96,7 +97,7 @@ class _Main(click.Group):
         try:
             return super().invoke(ctx)
         except KmoExportError as exc:
-            _fail(_lines(exc))
+            _fail(exc.lines())
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
@@ -151,7 +152,7 @@ def main() -> None:
     multiple=True,
     type=_FormatList(),
     envvar="KMO_EXPORT_FORMAT",
-    help="Output formats: xlsx, docx, pdf, or all; repeat or separate with commas "
+    help=f"Output formats: {', '.join(FORMATS)}, or all; repeat or separate with commas "
     "(-f docx,pdf). Default: xlsx and docx. pdf needs LibreOffice (found on the PATH, in its "
     "usual install folder, or where KMO_EXPORT_SOFFICE points).",
 )
@@ -223,7 +224,7 @@ def main() -> None:
 def build(
     datasets: tuple[str, ...],
     output_dir: Path,
-    formats: tuple[str, ...],
+    formats: tuple[tuple[str, ...], ...],
     pdf_profile: str,
     lang: str,
     top_n: int,
@@ -256,7 +257,7 @@ def build(
     """
     from .batch import parse_shard, run, write_manifest
     from .batch import shard as take_shard
-    from .build import DEFAULT_FORMATS, BuildOptions
+    from .build import BuildOptions
     from .loader import bundled_dataset
 
     shard_of: tuple[int, int] | None = None
@@ -267,14 +268,15 @@ def build(
             raise click.BadParameter(str(exc), param_hint="'--shard'") from None
     paths = _expand(datasets) if datasets else [bundled_dataset()]
     total = len(paths)
-    _check_names_before_sharding(paths, formats, output_dir)
+    chosen = _formats(formats) or DEFAULT_FORMATS
+    _check_names_before_sharding(paths, chosen, output_dir)
     if shard_of:
         paths = take_shard(paths, *shard_of)
         if not quiet:
             click.echo(f"shard {shard}: {len(paths)} of {total} datasets")
     options = BuildOptions(
         output_dir=output_dir,
-        formats=_formats(formats) or DEFAULT_FORMATS,
+        formats=chosen,
         language=lang,
         top_n=top_n,
         template=template,
@@ -307,7 +309,8 @@ def build(
 
 def _expand(inputs: tuple[str, ...]) -> list[Path]:
     # Dataset arguments -> sorted files; a folder or pattern with no dataset is a usage error.
-    from .build import NoMatchError, expand_inputs
+    from .build import expand_inputs
+    from .errors import NoMatchError
 
     try:
         return expand_inputs(inputs)
@@ -365,7 +368,7 @@ class _Reporter:
                 self._echo(f"Warning: {line}", err=True)
         else:
             for severity, items in (("error", outcome.errors), ("warning", outcome.warnings)):
-                for item in _problem_records(outcome.dataset, items, severity, outcome.problems):
+                for item in problem_records(outcome.dataset, items, severity, outcome.problems):
                     self.records.append(item)
                     if self.problem_format == "github":
                         self._echo(_annotation(item), err=False)
@@ -393,6 +396,7 @@ class _Reporter:
             self.bar = None
 
 
+# A file size for people: bytes below 1 KiB, whole KiB above.
 def _size(n: int) -> str:
     return f"{n / 1024:,.0f} KiB" if n >= 1024 else f"{n} bytes"
 
@@ -426,13 +430,10 @@ def check(
       kmo-export check 'data/**/*.yaml' -q
       kmo-export check 'data/**/*.yaml' --format github
     """
-    from .batch import NameClashError, check_output_names
-    from .build import BuildOptions, output_paths
-    from .build import check as check_one
-    from .errors import KmoExportError, printable
+    from .build import CheckResult, check_many
+    from .errors import printable
 
     paths = _expand(datasets)
-    options = BuildOptions()
     invalid: set[Path] = set()
     text = problem_format == "text"
     records: list[dict[str, Any]] = []
@@ -441,7 +442,7 @@ def check(
     def report(
         path: Path, lines: list[str], structured: list[Any], severity: str = "error"
     ) -> None:
-        for item in _problem_records(path, lines, severity, structured):
+        for item in problem_records(path, lines, severity, structured):
             records.append(item)
             if problem_format == "github":
                 click.echo(_annotation(item))
@@ -450,37 +451,21 @@ def check(
             for line in lines:
                 click.echo(f"{prefix}: {printable(line)}", err=True)
 
-    for path in paths:
-        problems: list[str] = []
-        structured: list[Any] = []
-        try:
-            output_paths(path, options)
-        except KmoExportError as exc:
-            problems += _lines(exc)
-        try:
-            warnings = check_one(path)
-            if warnings:
-                report(path, [str(w) for w in warnings], list(warnings), "warning")
-                warned = True
-        except KmoExportError as exc:
-            problems += _lines(exc)
-            structured += getattr(exc, "problems", [])
-        except (MemoryError, RecursionError) as exc:
-            problems.append(f"{path}: cannot be read ({type(exc).__name__})")
-        except Exception as exc:  # a bug: report it for this dataset, check the others
-            problems.append(f"{path}: internal error: {type(exc).__name__}: {exc}")
-        report(path, problems, structured)
-        if problems:
-            invalid.add(path)
+    def print_result(result: CheckResult) -> None:
+        nonlocal warned
+        if result.warnings:
+            report(result.dataset, [str(w) for w in result.warnings], result.warnings, "warning")
+            warned = True
+        report(result.dataset, result.errors, result.problems)
+        if result.errors:
+            invalid.add(result.dataset)
         elif not quiet and text:
-            click.echo(f"ok {path}")
-    try:
-        check_output_names(paths, options)
-    except NameClashError as exc:
-        for line in exc.lines():
-            path = Path(line.split(": ", 1)[0])
-            report(path, [line], [])
-            invalid.add(path)
+            click.echo(f"ok {result.dataset}")
+
+    for result in check_many(paths, on_result=print_result):
+        for line in result.clashes:
+            report(result.dataset, [line], [])
+            invalid.add(result.dataset)
     if problem_format == "json":
         import json
 
@@ -494,18 +479,29 @@ def check(
         sys.exit(1)
 
 
+def _output_file_options(output_help: str, force_help: str) -> Callable[[Any], Any]:
+    # "-o/--output FILE" and "--force": the options of a command that writes one file.
+    def decorate(command: Any) -> Any:
+        command = click.option("--force", is_flag=True, help=force_help)(command)
+        return click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help=output_help,
+        )(command)
+
+    return decorate
+
+
 @main.command(
     context_settings=CONTEXT,
     short_help="Write the format-2 equivalent of a format-1 dataset.",
 )
 @click.argument("dataset", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write. Default: the dataset's name with -format2.yaml, beside it.",
+@_output_file_options(
+    "File to write. Default: the dataset's name with -format2.yaml, beside it.",
+    "Overwrite an existing file.",
 )
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def upgrade(dataset: Path, output: Path | None, force: bool) -> None:
     """Write the format-2 equivalent of a format-1 dataset (see README, Dataset format 2).
 
@@ -533,9 +529,37 @@ def upgrade(dataset: Path, output: Path | None, force: bool) -> None:
     help="Dataset file to write. Default: the source's name with .yaml, beside it.",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing dataset file.")
-def import_(source: Path, output: Path | None, force: bool) -> None:
+@click.option(
+    "--source-url",
+    metavar="URL",
+    help="Where the text is published; recorded as source.url in the dataset.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary as JSON on stdout instead of text.",
+)
+@click.option(
+    "--allow-inconsistent",
+    is_flag=True,
+    help="Exit 0 when a published total differs from its rows (it is reported and kept).",
+)
+def import_(
+    source: Path,
+    output: Path | None,
+    force: bool,
+    source_url: str | None,
+    as_json: bool,
+    allow_inconsistent: bool,
+) -> None:
     """Turn the published text (.txt) or PDF of a written question and its answer
-    into a dataset that 'build' accepts.
+    into a dataset (format 2) that 'build' accepts, and print what was found: questions,
+    answers, tables, totals and whether they reconcile, and every guess with its line.
+
+    The dataset is checked as 'check' does. A published total that differs from its rows
+    is a finding about the source: it is kept in the dataset, reported, and the exit code
+    is 1 unless --allow-inconsistent.
 
     \b
     Example:
@@ -543,84 +567,44 @@ def import_(source: Path, output: Path | None, force: bool) -> None:
       kmo-export build new.yaml
     """
     from .importer import import_source
+    from .importer.summary import summary_text
 
     target = output or source.with_suffix(".yaml")
     if target.exists() and not force:
         raise click.ClickException(
             f"{target}: exists; pass --force to overwrite it or -o for another name"
         )
-    written = import_source(source, target)
-    click.echo(f"wrote {written}")
+    result = import_source(source, target, source_url)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(result.summary, ensure_ascii=False, indent=2))
+    else:
+        for line in summary_text(result.summary):
+            click.echo(line)
+    if result.inconsistencies:
+        for line in result.inconsistencies:
+            click.echo(f"{'Warning' if allow_inconsistent else 'Error'}: {line}", err=True)
+        if not allow_inconsistent:
+            click.echo(
+                f"Error: {target}: written, but the source's totals are inconsistent (above); "
+                "build it with --allow-inconsistent, or pass it here to exit 0",
+                err=True,
+            )
+            raise click.exceptions.Exit(1)
 
 
-# -- conveniences: format lists, problem formats, a style file, names before sharding --------
-
-
-def _problem_records(
-    dataset: Path, lines: list[str], severity: str, structured: list[Any]
-) -> list[dict[str, Any]]:
-    # Problems as records (file, line, field, message); from Problem objects where known.
-    from .errors import printable
-
-    if structured and len(structured) == len(lines):
-        return [
-            {
-                "severity": severity,
-                "dataset": str(dataset),
-                "file": p["file"] if isinstance(p, dict) else p.file,
-                "line": p["line"] if isinstance(p, dict) else p.line,
-                "field": p["field"] if isinstance(p, dict) else p.field,
-                "message": printable(p["message"] if isinstance(p, dict) else p.message),
-            }
-            for p in structured
-        ]
-    out = []
-    for line in lines:
-        file, _, message = line.partition(": ")
-        if not message:
-            file, message = str(dataset), line
-        out.append(
-            {
-                "severity": severity,
-                "dataset": str(dataset),
-                "file": file,
-                "line": None,
-                "field": None,
-                "message": printable(message),
-            }
-        )
-    return out
-
-
-def _annotation(record: dict[str, Any]) -> str:
-    # A GitHub Actions workflow command: ::error file=F,line=N,title=T::message
-    def data(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-    def prop(text: str) -> str:
-        return data(text).replace(":", "%3A").replace(",", "%2C")
-
-    props = [f"file={prop(record['file'])}"]
-    if record.get("line"):
-        props.append(f"line={int(record['line'])}")
-    if record.get("field"):
-        props.append(f"title={prop(record['field'])}")
-    message = (
-        f"{record['field']}: {record['message']}" if record.get("field") else record["message"]
-    )
-    return f"::{record['severity']} {','.join(props)}::{data(message)}"
+# -- conveniences: a style file, names before sharding ------------------------------------
 
 
 def _check_names_before_sharding(
-    paths: list[Path], formats: tuple[tuple[str, ...], ...], output_dir: Path
+    paths: list[Path], formats: tuple[str, ...], output_dir: Path
 ) -> None:
     # Two inputs writing the same file (also differing only in case) stop the run the same way
     # with and without --shard: every runner checks all inputs, not only its slice.
-    from .batch import check_output_names
-    from .build import DEFAULT_FORMATS, BuildOptions
+    from .build import BuildOptions, check_output_names
 
-    options = BuildOptions(output_dir=output_dir, formats=_formats(formats) or DEFAULT_FORMATS)
-    check_output_names(paths, options)
+    check_output_names(paths, BuildOptions(output_dir=output_dir, formats=formats))
 
 
 @contextmanager

@@ -61,6 +61,10 @@ class KmoExportError(Exception):
     def __str__(self) -> str:
         return printable(super().__str__())
 
+    def lines(self) -> list[str]:
+        """The messages to print, one per problem: this error's one line, unless it holds more."""
+        return [str(self)]
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -97,6 +101,7 @@ class DatasetError(KmoExportError):
         return cls([Problem(file, message, field, line)])
 
     def lines(self) -> list[str]:
+        """One message per problem, first one first."""
         return [str(p) for p in self.problems]
 
 
@@ -114,6 +119,26 @@ class StyleError(KmoExportError):
 
 class OutputError(KmoExportError):
     """An output cannot be written (folder not writable, disk full, name clash, ...)."""
+
+
+class NameClashError(OutputError):
+    """Two inputs would write the same output file; nothing was written."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self._lines = lines
+        super().__init__(lines[0])
+
+    def lines(self) -> list[str]:
+        """One message per clash."""
+        return list(self._lines)
+
+
+class NoMatchError(KmoExportError):
+    """A folder or glob pattern given as input holds no dataset file."""
+
+
+class UpgradeError(KmoExportError):
+    """A dataset cannot be upgraded (already format 2, or the result would not load)."""
 
 
 class ImportTextError(KmoExportError):

@@ -49,29 +49,34 @@ def _pattern(language: str, kind: str, decimals: int) -> NumberPattern:
     from .labels import labels
 
     fraction = "." + "0" * decimals if decimals else ""
+    parsed: NumberPattern
     if kind == "number":
-        return parse_pattern(f"#,##0{fraction}")
+        parsed = parse_pattern(f"#,##0{fraction}")
+        return parsed
     if kind == "percent":
-        return parse_pattern(
+        parsed = parse_pattern(
             labels(language).get("brief.format.percent", number=f"#,##0{fraction}")
         )
-    pattern = copy(locale(language).currency_formats["standard"])
+        return parsed
+    pattern: NumberPattern = copy(locale(language).currency_formats["standard"])
     pattern.frac_prec = (decimals, decimals)
     return pattern
 
 
 def number(value: Decimal | int, language: str = "nl", decimals: int = 0) -> str:
     """``24.252``, ``7.029.304,65`` (nl) or ``24,252``, ``7,029,304.65`` (en)."""
-    return _pattern(language, "number", decimals).apply(
+    text: str = _pattern(language, "number", decimals).apply(
         rounded(value, decimals), locale(language), decimal_quantization=True
     )
+    return text
 
 
 def percent(fraction: Decimal, language: str = "nl", decimals: int = 1) -> str:
     """A fraction as a percentage: ``0.09887`` -> ``9,9 %`` (nl) or ``9.9%`` (en)."""
-    return _pattern(language, "percent", decimals).apply(
+    text: str = _pattern(language, "percent", decimals).apply(
         rounded(fraction * 100, decimals) / 100, locale(language), decimal_quantization=True
     )
+    return text
 
 
 def share(fraction: Decimal, language: str = "nl", decimals: int = 1) -> str:
@@ -95,13 +100,14 @@ def percent_value(value: Decimal, language: str = "nl", decimals: int = 1) -> st
 
 def money(value: Decimal | int, language: str = "nl", decimals: int = 2) -> str:
     """Euro: ``€ 988,70``, ``€ 10.000`` with ``decimals=0`` (nl) or ``€988.70`` (en)."""
-    return _pattern(language, "money", decimals).apply(
+    text: str = _pattern(language, "money", decimals).apply(
         rounded(value, decimals),
         locale(language),
         currency="EUR",
         currency_digits=False,
         decimal_quantization=True,
     )
+    return text
 
 
 def money_short(value: Decimal | int, language: str = "nl") -> str:

@@ -46,7 +46,8 @@ class Labels:
         node: Any = self._entries
         for part in key.split("."):
             node = node[part]
-        return node
+        section: dict[str, Any] = node
+        return section
 
     @property
     def locale(self) -> str:

@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator
 from decimal import Decimal
 
+from .checks import published_places
 from .errors import Problem
 from .model import ColumnType, Dataset, Table
 
@@ -151,26 +152,60 @@ def _texts(dataset: Dataset) -> Iterator[tuple[str, str]]:
         yield "addressed_to.title", dataset.addressed_to.title
     for i, text in enumerate(dataset.introduction):
         yield f"introduction[{i}]", text
-    for kind, items in (("questions", dataset.questions), ("answers", dataset.answers)):
-        for i, item in enumerate(items):
-            for k, text in enumerate(item.paragraphs):
-                yield f"{kind}[{i}].paragraphs[{k}]", text
-    for a, answer in enumerate(dataset.answers):
-        for t, table in enumerate(answer.tables):
-            path = f"answers[{a}].tables[{t}]"
-            for name in ("caption", "total_label"):
-                text = getattr(table, name, None)
-                if text:
-                    yield f"{path}.{name.replace('total_label', 'total.label')}", text
-            for k, text in enumerate(table.notes):
-                yield f"{path}.notes[{k}]", text
-            for c, column in enumerate(table.columns):
-                yield f"{path}.columns[{c}].label", column.label
-                if column.unit:
-                    yield f"{path}.columns[{c}].unit", column.unit
-            for r, label in enumerate(table.rows.labels()):
-                if len(label) > MAX_CELL_UNITS // 2:
-                    yield f"{path}.rows[{r}].{table.columns[0].key}", label
+    for i, question in enumerate(dataset.questions):
+        for k, text in enumerate(question.paragraphs):
+            yield f"questions[{i}].paragraphs[{k}]", text
+        for p, part in enumerate(question.parts):
+            for k, text in enumerate(part.paragraphs):
+                yield f"questions[{i}].parts[{p}].paragraphs[{k}]", text
+    for i, answer in enumerate(dataset.answers):
+        if dataset.format == 1:
+            for k, text in enumerate(answer.paragraphs):
+                yield f"answers[{i}].paragraphs[{k}]", text
+            continue
+        blocks = [(f"answers[{i}].content", answer.content)]
+        blocks += [
+            (f"answers[{i}].parts[{p}].content", q.content) for p, q in enumerate(answer.parts)
+        ]
+        for where, content in blocks:
+            for k, block in enumerate(content):
+                if isinstance(block, str):
+                    yield f"{where}[{k}].text", block
+    for name, texts in (("opening", dataset.opening), ("closing", dataset.closing)):
+        for k, text in enumerate(texts):
+            yield f"{name}[{k}]", text
+    for i, figure in enumerate(dataset.figures):
+        stated: tuple[tuple[str, str | None], ...] = (
+            ("what", figure.what),
+            ("what_en", figure.what_en),
+            ("sentence", figure.sentence),
+        )
+        for name, said in stated:
+            if said:
+                yield f"figures[{i}].{name}", said
+    from .validate import table_paths  # the field paths of format 1 and format 2
+
+    for path, table in table_paths(dataset):
+        captions = (
+            ("caption", table.caption),
+            ("caption_en", table.caption_en),
+            ("total.label", table.total_label),
+            ("total.sentence", table.total_sentence),
+        )
+        for name, caption in captions:
+            if caption:
+                yield f"{path}.{name}", caption
+        for k, text in enumerate(table.notes):
+            yield f"{path}.notes[{k}]", text
+        for c, column in enumerate(table.columns):
+            yield f"{path}.columns[{c}].label", column.label
+            if column.label_en:
+                yield f"{path}.columns[{c}].label_en", column.label_en
+            if column.unit:
+                yield f"{path}.columns[{c}].unit", column.unit
+        for r, label in enumerate(table.rows.labels()):
+            if len(label) > MAX_CELL_UNITS // 2:
+                yield f"{path}.rows[{r}].{table.columns[0].key}", label
     usage = dataset.key_figures.usage
     if usage is not None:
         for i, size in enumerate(usage.sizes):
@@ -180,14 +215,18 @@ def _texts(dataset: Dataset) -> Iterator[tuple[str, str]]:
 # Every whole number that names something (a question, an answer, a year), with its field.
 def _numbers(dataset: Dataset) -> Iterator[tuple[str, int]]:
     yield "number", dataset.number
-    for kind, items in (("questions", dataset.questions), ("answers", dataset.answers)):
-        for i, item in enumerate(items):
-            yield f"{kind}[{i}].number", item.number
-    figures = dataset.key_figures
-    for name, figure in (("enterprises", figures.enterprises), ("usage", figures.usage)):
-        if figure is not None:
-            yield f"key_figures.{name}.answer", figure.answer
-            yield f"key_figures.{name}.year", figure.year
+    for i, question in enumerate(dataset.questions):
+        yield f"questions[{i}].number", question.number
+    for i, answer in enumerate(dataset.answers):
+        for number in answer.numbers:
+            yield f"answers[{i}].number", number
+    for i, figure in enumerate(dataset.figures):
+        yield f"figures[{i}].answer", figure.answer
+    key = dataset.key_figures
+    for name, stated in (("enterprises", key.enterprises), ("usage", key.usage)):
+        if stated is not None:
+            yield f"key_figures.{name}.answer", stated.answer
+            yield f"key_figures.{name}.year", stated.year
 
 
 # Every date of the dataset, with its field.
@@ -245,12 +284,14 @@ def _table_numbers(table: Table, file: str, path: str) -> list[Problem]:
                 )
             )
         reported = table.reported_total[j] if table.reported_total is not None else None
-        if reported is not None and abs(reported) >= ceiling:
+        if isinstance(reported, Decimal) and abs(reported) >= ceiling:
             out.append(
                 Problem(
                     file,
                     f"{_short(reported)} is too large: {reason}",
-                    f"{path}.total.{column.key}",
+                    f"{path}.total.values.{column.key}"
+                    if path.endswith(".table")  # format 2
+                    else f"{path}.total.{column.key}",
                     table.total_line,
                 )
             )
@@ -275,9 +316,11 @@ def _key_figure_numbers(dataset: Dataset, file: str) -> list[Problem]:
             values.append(
                 ("key_figures.usage.new_maximum.amount", figures.usage.new_maximum.amount, 2)
             )
+    for i, figure in enumerate(dataset.figures):
+        values.append((f"figures[{i}].value", figure.value, published_places(figure.value)))
     for field, value, decimals in values:
         ceiling = _ceiling(decimals)
-        if abs(value) >= ceiling:
+        if abs(Decimal(value)) >= ceiling:
             out.append(
                 Problem(
                     file,

@@ -417,12 +417,12 @@ class Table:
     def has_hierarchy(self) -> bool:
         return self.rows.has_hierarchy
 
-    def computed_total(self, index: int) -> Cell:
+    def computed_total(self, index: int) -> Decimal | None:
         """Sum of the top-level rows of numeric column ``index``; None if all are empty."""
         return self.computed_totals[index]
 
     @cached_property
-    def computed_totals(self) -> tuple[Cell, ...]:
+    def computed_totals(self) -> tuple[Decimal | None, ...]:
         """Sum of the top-level rows per numeric column (None where every cell is empty)."""
         top = self.top_rows
         return tuple(top.total(i) for i in range(len(self.value_columns)))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from .errors import OutputError
 
 @dataclass(frozen=True)
 class WrittenFile:
+    """An output written: where, how many bytes, its SHA-256 (hex)."""
+
     path: Path
     size: int
     sha256: str
@@ -100,6 +103,35 @@ def atomic_write(path: Path, render: Callable[[Path], None]) -> WrittenFile:
         if not handed_over and tmp.exists():
             tmp.unlink()
     return WrittenFile(path, size, digest.hexdigest())
+
+
+# The temporary file of an output: ".<output name>.<8 of [a-z0-9_]>.part", as
+# tempfile.mkstemp(prefix=".<name>.", suffix=".part") makes in atomic_write.
+_PART = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.part")
+
+
+def remove_parts(folder: Path, names: Collection[str]) -> list[Path]:
+    """Remove the temporary files that a killed run left in ``folder`` for outputs named ``names``.
+
+    Only files of the exact pattern :func:`atomic_write` uses (``.<output name>.<8
+    characters>.part``), only directly in ``folder``, only for those names: a run in the same
+    folder that writes other outputs is never disturbed. Returns what was removed, sorted.
+    """
+    try:
+        if not folder.is_dir():
+            return []
+    except OSError:  # a name too long, no permission: the build reports it as it writes
+        return []
+    removed = []
+    for entry in os.scandir(folder):
+        match = _PART.fullmatch(entry.name)
+        if match and match[1] in names and entry.is_file(follow_symlinks=False):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                continue
+            removed.append(Path(entry.path))
+    return sorted(removed)
 
 
 def _read_only(path: Path) -> bool:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import DatasetError, KmoExportError
+from .errors import DatasetError, UpgradeError
 from .loader import _parse_yaml, _split_scale, read_dataset, read_text
 from .model import Dataset
 from .output import WrittenFile, atomic_write
@@ -29,10 +29,6 @@ _INDENT = "  "
 _SCALE_NAMES = {3: "thousand", 6: "million", 9: "billion"}
 #: Top-level fields preceded by a blank line, as in the bundled dataset.
 _SECTIONS = {"number", "questions", "answers", "key_figures", "figures"}
-
-
-class UpgradeError(KmoExportError):
-    """A dataset cannot be upgraded (already format 2, or the result would not load)."""
 
 
 def upgrade_text(path: Path, target: Path | None = None) -> str:
@@ -354,8 +350,8 @@ def _scalar(value: Any, flow: bool, key: str | None = None) -> str:
     if isinstance(value, Decimal | int):
         return str(value)
     if key in ("date", "since") and _DATE.fullmatch(value):
-        return value
-    return value if _plain_ok(value, flow) else json.dumps(value, ensure_ascii=False)
+        return str(value)
+    return str(value) if _plain_ok(value, flow) else str(json.dumps(value, ensure_ascii=False))
 
 
 def _plain_ok(text: str, flow: bool) -> bool:
@@ -372,7 +368,7 @@ def _plain_ok(text: str, flow: bool) -> bool:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         if flow:
-            return yaml.load(f"[{text}]", Loader=loader) == [text]
-        return yaml.load(f"k: {text}", Loader=loader) == {"k": text}
+            return bool(yaml.load(f"[{text}]", Loader=loader) == [text])
+        return bool(yaml.load(f"k: {text}", Loader=loader) == {"k": text})
     except yaml.YAMLError:
         return False

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from . import limits
 from .analysis import Analysis, RatioCheck, TableAnalysis, TotalCheck, TotalKind, analyse
-from .checks import published_places
+from .checks import as_written, published_places
 from .errors import DatasetError, InconsistentTotalsError, Problem
 from .model import (
     CellRef,
@@ -31,6 +31,10 @@ def validate(dataset: Dataset, allow_inconsistent: bool = False) -> list[Problem
     file = str(dataset.path)
     problems: list[Problem] = []
     problems += _questions_and_answers(dataset, file)
+    # What the outputs can hold (Excel, Word, ZIP) first: figures beyond it (1e400) are not
+    # reconciled, only reported.
+    beyond = limits.check(dataset)
+    problems += beyond
     table_ids: dict[str, str] = {}
     inconsistent: list[Problem] = []
     for path, table in table_paths(dataset):
@@ -44,12 +48,11 @@ def validate(dataset: Dataset, allow_inconsistent: bool = False) -> list[Problem
         if dataset.format >= 2:
             broken = _references(table, file, path)
             problems += broken
-            if not broken:
+            if not broken and not beyond:
                 inconsistent += _reconcile(table, file, path)
-        else:
+        elif not beyond:
             inconsistent += _reconcile(table, file, path, format1=True)
     problems += _key_figures(dataset, file)
-    problems += limits.check(dataset)  # what the outputs can hold (Excel, Word, ZIP)
     problems += _figure_references(dataset, file)
     if problems:
         raise DatasetError(problems + inconsistent)
@@ -60,14 +63,16 @@ def validate(dataset: Dataset, allow_inconsistent: bool = False) -> list[Problem
 
 def _questions_and_answers(dataset: Dataset, file: str) -> list[Problem]:
     out = []
-    for kind, items in (("questions", dataset.questions), ("answers", dataset.answers)):
+    numbered: dict[str, list[int]] = {
+        "questions": [q.number for q in dataset.questions],
+        "answers": [a.number for a in dataset.answers],
+    }
+    for kind, numbers in numbered.items():
         seen: set[int] = set()
-        for i, item in enumerate(items):
-            if item.number in seen:
-                out.append(
-                    Problem(file, f"number {item.number} appears twice", f"{kind}[{i}].number")
-                )
-            seen.add(item.number)
+        for i, number in enumerate(numbers):
+            if number in seen:
+                out.append(Problem(file, f"number {number} appears twice", f"{kind}[{i}].number"))
+            seen.add(number)
     answers_seen = {a.number for a in dataset.answers}
     for i, a in enumerate(dataset.answers):
         for k, number in enumerate(a.also):
@@ -214,12 +219,6 @@ def _key_figures(dataset: Dataset, file: str) -> list[Problem]:
 # -- format 2: totals and published ratios reconciled by what each measure is ---------------
 
 
-def _show(value: Decimal) -> str:
-    # A number as the user wrote it, without the zeros compact storage adds (58.1600 -> 58.16).
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _as_published(value: Decimal, column: Column) -> Decimal:
     # A stored value with the decimals it was published with (at least the column's).
     places = max(published_places(value.normalize()), column.decimals)
@@ -302,7 +301,7 @@ def _reconcile(table: Table, file: str, path: str, format1: bool = False) -> lis
                 f"reported total {published:f} of column {column.label!r} differs "
                 f"from the sum of the rows {_as_published(computed, column):f} "
                 f"(difference {'+' if published > computed else '-'}"
-                f"{_show(abs(published - computed))})",
+                f"{as_written(abs(published - computed))})",
                 where,
                 line,
             )
@@ -326,12 +325,12 @@ def _ratio_row_problem(table: Table, check: RatioCheck, file: str, path: str) ->
     unit = " %" if column.type is ColumnType.PERCENT else ""
     shown = _as_published(check.published, column)
     places = published_places(shown)
-    parts = " / ".join(_show(p) for p in (check.numerator, check.denominator) if p is not None)
+    parts = " / ".join(as_written(p) for p in (check.numerator, check.denominator) if p is not None)
     return Problem(
         file,
         f"{column.label!r} is {shown:f}{unit} on row {row.label!r}, but "
         f"{_definition(table, column)} = {parts} = "
-        f"{_show(round(check.computed, places + 2))}{unit}",
+        f"{as_written(round(check.computed, places + 2))}{unit}",
         f"{path}.rows[{check.row}].{column.key}",
         row.line,
     )
@@ -359,8 +358,8 @@ def _ratio_total_problem(
     return Problem(
         file,
         f"total {shown:f}{unit} of {column.label!r} is not {definition} = "
-        f"{_show(num or Decimal(0))} / {_show(den or Decimal(0))} = "
-        f"{_show(round(check.computed, places + 2))}{unit}",
+        f"{as_written(num or Decimal(0))} / {as_written(den or Decimal(0))} = "
+        f"{as_written(round(check.computed, places + 2))}{unit}",
         where,
         line,
     )
@@ -448,7 +447,7 @@ def figure_warnings(dataset: Dataset) -> list[Problem]:
             Problem(
                 file,
                 f"figure {figure.id!r} ({figure.what}) is {figure.value:f}{sentence}, but "
-                f"{_described(analysis, figure)} = {_show(round(result.computed, places + 2))}",
+                f"{_described(analysis, figure)} = {as_written(round(result.computed, places + 2))}",
                 f"figures[{i}].value",
                 figure.line,
             )
@@ -471,7 +470,7 @@ def _described(analysis: Analysis, figure: Figure) -> str:
     if check.kind is CheckKind.SUM:
         values = (analysis.operand(ref) for ref in check.figures)
         return " + ".join(
-            _show(v.scaleb(-figure.multiplier)) if v is not None else "?" for v in values
+            as_written(v.scaleb(-figure.multiplier)) if v is not None else "?" for v in values
         )
     return " / ".join(name(ref) for ref in check.figures)
 

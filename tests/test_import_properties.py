@@ -238,21 +238,27 @@ def test_random_tables_parse_back(table):
     text = render(table)
     data = parse_text(text, "random.txt")
     (answer,) = data["answers"]
-    (parsed,) = answer["tables"]
-    columns = parsed["columns"]
-    assert [c["label"] for c in columns] == [table["label_header"], *table["headers"]]
-    assert [c["type"] for c in columns[1:]] == table["kinds"]
-    keys = [c["key"] for c in columns]
+    (parsed,) = [b["table"] for b in answer["content"] if "table" in b]
+    measures = parsed["measures"]
+    # Format 2: a measure's label is its header without the unit.
+    unitless = [h.removesuffix(" (€)").removesuffix(" (%)") for h in table["headers"]]
+    assert [parsed["dimension"]["label"], *(m["label"] for m in measures)] == [
+        table["label_header"],
+        *unitless,
+    ]
+    assert [m["kind"] for m in measures] == table["kinds"]
+    keys = [parsed["dimension"]["key"], *(m["key"] for m in measures)]
     got = [(r[keys[0]], [r.get(k) for k in keys[1:]]) for r in parsed["rows"]]
     assert got == table["rows"]
     if table["total"]:
         expected = [sum((r[1][j] for r in table["rows"]), Decimal(0)) for j in range(len(keys) - 1)]
-        assert [parsed["total"].get(k) for k in keys[1:]] == expected
+        assert [parsed["total"]["values"].get(k) for k in keys[1:]] == expected
     else:
         assert "total" not in parsed
     # The YAML written from it reads back to the same numbers (no float on the way).
     loaded = yaml.safe_load(import_text(text, "random.txt"))
-    rows = loaded["answers"][0]["tables"][0]["rows"]
+    content = loaded["answers"][0]["content"]
+    rows = next(b["table"] for b in content if "table" in b)["rows"]
     assert [Decimal(str(r[keys[1]])) for r in rows] == [v[0] for _, v in table["rows"]]
 
 

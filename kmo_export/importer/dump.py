@@ -71,7 +71,7 @@ def _needs_flow_quote(text: str) -> bool:
 
 
 def to_yaml(data: dict[str, Any], header: list[str] | None = None) -> str:
-    """The dataset ``data`` (as made by the parser) as YAML text."""
+    """The dataset ``data`` (format 2, as made by :func:`.data.as_data`) as YAML text."""
     out: list[str] = [f"# {line}".rstrip() for line in header or []]
     w = out.append
     w(f"format: {data['format']}")
@@ -86,29 +86,34 @@ def to_yaml(data: dict[str, Any], header: list[str] | None = None) -> str:
     for key, value in data["addressed_to"].items():
         w(f"  {key}: {scalar(value)}")
     w(f"subject: {scalar(data['subject'])}")
-    if data.get("introduction"):
-        w("introduction:")
-        for p in data["introduction"]:
-            w(f"  - {scalar(p)}")
+    _texts(w, "introduction", data.get("introduction"), "")
     w("")
     w("questions:")
     for q in data["questions"]:
         w(f"  - number: {q['number']}")
-        w("    paragraphs:")
-        for p in q["paragraphs"]:
-            w(f"      - {scalar(p)}")
+        _texts(w, "paragraphs", q["paragraphs"], "    ")
+        if q.get("parts"):
+            w("    parts:")
+            for part in q["parts"]:
+                w(f"      - label: {scalar(part['label'])}")
+                _texts(w, "paragraphs", part["paragraphs"], "        ")
+    if data.get("opening"):
+        w("")
+        _texts(w, "opening", data["opening"], "")
     w("")
     w("answers:")
     for a in data["answers"]:
-        w(f"  - number: {a['number']}")
-        if a.get("paragraphs"):
-            w("    paragraphs:")
-            for p in a["paragraphs"]:
-                w(f"      - {scalar(p)}")
-        if a.get("tables"):
-            w("    tables:")
-            for t in a["tables"]:
-                _table(w, t)
+        number = a["number"]
+        w(f"  - number: {_list(number) if isinstance(number, list) else number}")
+        _content(w, a.get("content", []), "    ")
+        if a.get("parts"):
+            w("    parts:")
+            for part in a["parts"]:
+                w(f"      - label: {scalar(part['label'])}")
+                _content(w, part["content"], "        ")
+    if data.get("closing"):
+        w("")
+        _texts(w, "closing", data["closing"], "")
     figures = data.get("key_figures")
     if figures:
         w("")
@@ -133,22 +138,71 @@ def to_yaml(data: dict[str, Any], header: list[str] | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-# One table: id, caption, columns, rows (one flow mapping each), total.
-def _table(w: Any, table: dict[str, Any]) -> None:
-    label_key = table["columns"][0]["key"]
-    w(f"      - id: {table['id']}")
+# A list of paragraphs under ``key`` (nothing when there are none).
+def _texts(w: Any, key: str, texts: list[str] | None, indent: str) -> None:
+    if not texts:
+        return
+    w(f"{indent}{key}:")
+    for p in texts:
+        w(f"{indent}  - {scalar(p)}")
+
+
+def _list(values: list[Any]) -> str:
+    return "[" + ", ".join(scalar(v, flow=isinstance(v, str)) for v in values) + "]"
+
+
+# An answer's content: "- text: ..." and "- table: ..." blocks in published order.
+def _content(w: Any, blocks: list[dict[str, Any]], indent: str) -> None:
+    if not blocks:
+        return
+    w(f"{indent}content:")
+    for block in blocks:
+        if "text" in block:
+            w(f"{indent}  - text: {scalar(block['text'])}")
+        else:
+            w(f"{indent}  - table:")
+            _table(w, block["table"], indent + "      ")
+
+
+# One table: id, number, caption, dimension, measures, groups, rows (one flow mapping each),
+# total.
+def _table(w: Any, table: dict[str, Any], pad: str) -> None:
+    dim = table["dimension"]
+    w(f"{pad}id: {table['id']}")
+    if table.get("number"):
+        w(f"{pad}number: {_quoted(table['number'])}")
     if table.get("caption"):
-        w(f"        caption: {scalar(table['caption'])}")
-    w("        columns:")
-    for c in table["columns"]:
-        w(f"          - {_flow(c, {'label'} if _needs_flow_quote(c['label']) else set())}")
-    w("        rows:")
+        w(f"{pad}caption: {scalar(table['caption'])}")
+    w(f"{pad}dimension: {_flow(dim, {'label'} if _needs_flow_quote(dim['label']) else set())}")
+    w(f"{pad}measures:")
+    for m in table["measures"]:
+        plain = {k: v for k, v in m.items() if not isinstance(v, list)}
+        text = _flow(plain, {"label"} if _needs_flow_quote(m["label"]) else set())
+        lists = [f"{k}: {_list(v)}" for k, v in m.items() if isinstance(v, list)]
+        if lists:
+            text = text[:-1] + ", " + ", ".join(lists) + "}"
+        w(f"{pad}  - {text}")
+    if table.get("groups"):
+        w(f"{pad}groups:")
+        for g in table["groups"]:
+            w(
+                f"{pad}  - {{label: {scalar(g['label'], flow=True)}, measures: {_list(g['measures'])}}}"
+            )
+    w(f"{pad}rows:")
     for row in table["rows"]:
-        w(f"          - {_flow(row, {label_key})}")
-    if table.get("total"):
-        w(f"        total: {_flow(table['total'])}")
+        w(f"{pad}  - {_flow(row, {dim['key']})}")
+    total = table.get("total")
+    if total:
+        w(f"{pad}total:")
+        w(f"{pad}  label: {scalar(total['label'])}")
+        w(f"{pad}  values: {_flow(total['values'])}")
+        if total.get("stated"):
+            w(f"{pad}  stated: {total['stated']}")
+            w(f"{pad}  sentence: {_quoted(total['sentence'])}")
+    if table.get("missing_values"):
+        w(f"{pad}missing_values: {_list(table['missing_values'])}")
     for note in table.get("notes", []):
-        w(f"        # {note}")
+        w(f"{pad}# {note}")
 
 
 # A YAML escape for one character (\uXXXX, or \UXXXXXXXX beyond the BMP).

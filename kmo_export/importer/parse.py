@@ -1,8 +1,9 @@
 """The structure of a published written question and answer, from its lines to a dataset.
 
 Header block (optional "SCHRIFTELIJKE VRAAG", "nr.", "van", "datum:" lines; "aan <NAME>" and
-the minister's title), subject, introduction, numbered questions, the minister's signature,
-"ANTWOORD op vraag nr. N van <date> van <NAME>", numbered answers with their tables.
+the minister's title), subject, introduction, numbered questions (with sub-questions "a)"),
+the minister's signature, "ANTWOORD op vraag nr. N van <date> van <NAME>", an opening
+paragraph, numbered answers with their tables in place, closing annex references.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
-from .tables import TABLE_IDS, ParsedTable, Region, find_regions, parse_table, split_line
+from ..limits import MAX_SUBJECT
+from .numbering import Item, item_match, numbered, split_parts
+from .tables import ParsedTable, Region, find_regions, parse_table, split_line, table_id
 from .text import (
     Line,
     Source,
@@ -24,8 +26,6 @@ from .text import (
     title_case,
 )
 
-_ITEM = re.compile(r"^(\d{1,2})\s*[.)]\s+(\S.*)$")
-_ITEM_ALONE = re.compile(r"^(\d{1,2})\s*[.)]$")
 _ANSWER = re.compile(r"^ANTWOORD\b", re.IGNORECASE)
 _ANSWER_HEAD = re.compile(
     r"^ANTWOORD\s*(?:op\s+(?:de\s+)?(?:schriftelijke\s+)?vraag\s+nr\.?\s*(?P<number>\d+))?"
@@ -33,14 +33,40 @@ _ANSWER_HEAD = re.compile(
     r"(?:\s+van\s+(?P<name>.+?))?\s*$",
     re.IGNORECASE,
 )
+# The budget documents' technical questions: a question line, then "Antwoord:" and the answer.
+_TECHNICAL = re.compile(r"^(?:technische\s+vra(?:ag|gen)\b|antwoord\s*[:.]?\s*(?:$|[A-Z]))", re.I)
+# The closing parts: annex references ("BIJLAGE 1 – ...", "Bijlage 2: ...").
+_ANNEX = re.compile(r"^(?:BIJLAGEN?\b|Bijlagen?\s*(?:\d+\w?)?\s*(?:[:.–-]|$))")
+_SENTENCE_END = re.compile(r"[.!?]$|[.!?]\s+[A-Z]")
+_JOINERS = ("-", "–", ":", " van", " en", " in", " op", " voor", " de", " het", " over", " bij")
 
 
 @dataclass
-class Item:
-    """A numbered question or answer: its number and lines."""
+class QuestionItem:
+    """One question: its paragraphs and its sub-questions (label, paragraphs)."""
 
     number: int
-    lines: list[Line] = field(default_factory=list)
+    paragraphs: list[str]
+    parts: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class AnswerItem:
+    """One answer: the questions it answers, its paragraphs and tables in order, its parts."""
+
+    numbers: list[int]
+    content: list[str | ParsedTable]
+    parts: list[tuple[str, list[str | ParsedTable]]] = field(default_factory=list)
+
+    @property
+    def tables(self) -> list[ParsedTable]:
+        blocks = [*self.content, *(b for _, c in self.parts for b in c)]
+        return [b for b in blocks if isinstance(b, ParsedTable)]
+
+    @property
+    def paragraphs(self) -> list[str]:
+        blocks = [*self.content, *(b for _, c in self.parts for b in c)]
+        return [b for b in blocks if isinstance(b, str)]
 
 
 @dataclass
@@ -54,42 +80,45 @@ class Parsed:
     title: str | None
     subject: str
     introduction: list[str]
-    questions: list[tuple[int, list[str]]]
-    answers: list[tuple[int, list[str], list[ParsedTable]]]
+    questions: list[QuestionItem]
+    answers: list[AnswerItem]
     skipped: list[Line]
+    opening: list[str] = field(default_factory=list)
+    closing: list[str] = field(default_factory=list)
+    url: str | None = None
+    guesses: list[tuple[int, str]] = field(default_factory=list)
 
 
 def parse(source: Source) -> Parsed:
     """Read the structure of the published text; raise ImportTextError naming the line."""
     lines = source.lines
+    guesses: list[tuple[int, str]] = []
     i = _skip_blank(lines, 0)
     if i >= len(lines):
         raise source.error(None, "the text is empty")
     number = date = asker = None
-    head: dict[str, Line] = {}
     if re.match(r"^SCHRIFTELIJKE\s+VRAAG\b", lines[i].text, re.IGNORECASE):
         i = _skip_blank(lines, i + 1)
     while i < len(lines):
         text = lines[i].text
         if m := re.match(r"^nr\.?\s*(\d+)$", text, re.IGNORECASE):
-            number, head["number"] = int(m.group(1)), lines[i]
+            number = int(m.group(1))
         elif m := re.match(r"^datum\s*:?\s*(.+)$", text, re.IGNORECASE):
-            date, head["date"] = parse_date(m.group(1)), lines[i]
+            date = parse_date(m.group(1))
             if date is None:
                 raise source.error(
                     lines[i], "cannot read this date (expected e.g. 24 september 2020)"
                 )
         elif m := re.match(r"^van\s+(.+)$", text, re.IGNORECASE):
-            asker, head["asker"] = name_case(m.group(1)), lines[i]
-        elif not text:
-            pass
-        else:
+            asker = name_case(m.group(1))
+        elif text:
             break
         i += 1
     m = re.match(r"^aan\s+(\S.*)$", lines[i].text if i < len(lines) else "")
     if m and m.group(1) != m.group(1).upper():
         m = None  # the name stands in capitals
     if not m:
+        _refuse_technical(source, lines)
         raise source.error(
             lines[min(i, len(lines) - 1)],
             "expected the minister the question is addressed to ('aan <NAME>')",
@@ -102,12 +131,130 @@ def parse(source: Source) -> Parsed:
         i += 1
     title = title_case(join_lines(title_lines)) if title_lines else None
 
-    answer_at = next((k for k in range(i, len(lines)) if _ANSWER.match(lines[k].text)), None)
+    answer_at = next((k for k in range(i, len(lines)) if _ANSWER_HEAD.match(lines[k].text)), None)
+    answer_at = answer_at if answer_at is not None else _answer_line(lines, i)
     if answer_at is None:
+        _refuse_technical(source, lines)
         raise source.error(
             lines[i - 1], "no answer found (expected a line 'ANTWOORD op vraag nr. N ...')"
         )
-    # The minister's signature (name and title in capitals) stands before the answer.
+    end = _signature(lines, i, answer_at)
+    question_part = drop_page_furniture(source, lines[i:end])
+    url = _url(question_part)
+    question_part = [line for line in question_part if not _URL.fullmatch(line.text)]
+    lead, items = numbered(question_part, strict=True)
+    subject, introduction = _subject(source, lead, lines[answer_at], guesses)
+    if not items:
+        # One unnumbered question: what follows the subject (the introduction is the question).
+        if not introduction:
+            raise source.error(lines[answer_at], "no question before the answer")
+        items = [Item([1], [Line(0, p, p) for p in _spaced(introduction)])]
+        introduction = []
+    questions = []
+    for item in items:
+        head, parts = split_parts(item.lines)
+        paras = [p for _, p in paragraphs(head)]
+        part_paras = [(label, [p for _, p in paragraphs(ls)]) for label, ls in parts]
+        if not paras and not parts:
+            raise source.error(
+                item.first or lines[answer_at], f"question {item.numbers[0]} is empty"
+            )
+        questions.append(QuestionItem(item.numbers[0], paras, part_paras))
+
+    k, number, date, asker = _answer_heading(source, lines, answer_at, number, date, asker)
+    body = drop_page_furniture(source, lines[k:])
+    known = [q.number for q in questions]
+    lead, answer_items = numbered(body, strict=False, known=set(known))
+    # The annex references close the last answer (or the one unnumbered answer).
+    if answer_items:
+        answer_items[-1].lines, closing = _closing(answer_items[-1].lines)
+    else:
+        lead, closing = _closing(lead)
+    opening: list[str] = []
+    if not answer_items:
+        answer_items = [Item(known if len(known) > 1 else [known[0]], lead)]
+        if len(known) > 1:
+            guesses.append(
+                (
+                    _first_no(lead),
+                    f"one unnumbered answer: taken as the answer to questions {known}",
+                )
+            )
+    elif any(not line.blank for line in lead):
+        opening = [p for _, p in paragraphs(lead)]
+        first = answer_items[0]
+        if first.numbers[0] != known[0]:
+            guesses.append(
+                (
+                    _first_no(lead),
+                    f"text before answer {first.numbers[0]} kept as the opening; "
+                    f"if it answers question {known[0]}, move it",
+                )
+            )
+    answers = []
+    table_ids: set[str] = set()
+    with_parts = {q.number: [label for label, _ in q.parts] for q in questions}
+    for item in answer_items:
+        labels = [label for n in item.numbers for label in with_parts.get(n, [])]
+        head, parts = split_parts(item.lines, labels) if labels else (item.lines, [])
+        content = _content(source, head, table_ids, guesses)
+        part_content = [(label, _content(source, ls, table_ids, guesses)) for label, ls in parts]
+        answers.append(AnswerItem(item.numbers, content, part_content))
+    answered = {n for a in answers for n in a.numbers}
+    for q in questions:
+        if q.number not in answered:
+            guesses.append((0, f"no numbered answer found for question {q.number}"))
+    assert number is not None and date is not None and asker is not None
+    return Parsed(
+        number,
+        date,
+        asker,
+        addressee,
+        title,
+        subject,
+        introduction,
+        questions,
+        answers,
+        source.skipped,
+        opening,
+        closing,
+        url,
+        guesses,
+    )
+
+
+_URL = re.compile(r"https?://\S+")
+
+
+# A URL the text gives for itself (a line that is only a URL), or None.
+def _url(lines: list[Line]) -> str | None:
+    return next((line.text for line in lines if _URL.fullmatch(line.text)), None)
+
+
+# The line of a bare "ANTWOORD" heading (its number and date given on the next lines), or None.
+def _answer_line(lines: list[Line], i: int) -> int | None:
+    for k in range(i, len(lines)):
+        if _ANSWER.match(lines[k].text) and lines[k].text.split()[0].isupper():
+            return k
+    return None
+
+
+# Refuse the budget documents' technical questions by name: they have no answer heading.
+def _refuse_technical(source: Source, lines: list[Line]) -> None:
+    if any(_ANSWER_HEAD.match(line.text) and line.text[:8].isupper() for line in lines):
+        return  # a written question's answer heading stands in the text
+    found = next((line for line in lines if _TECHNICAL.match(line.text)), None)
+    if found is not None:
+        raise source.error(
+            found,
+            "this looks like a budget document's technical questions (a question followed by "
+            "'Antwoord', no 'aan <NAME>' and no 'ANTWOORD op vraag nr. N' heading); import reads "
+            "written questions only: copy one question and its answer into that layout",
+        )
+
+
+# Where the question part ends: before the minister's signature (name and title in capitals).
+def _signature(lines: list[Line], i: int, answer_at: int) -> int:
     end = answer_at
     while end > i and lines[end - 1].blank:
         end -= 1
@@ -116,30 +263,24 @@ def parse(source: Source) -> Parsed:
         sig > i
         and lines[sig - 1].text
         and lines[sig - 1].text == lines[sig - 1].text.upper()
-        and not _ITEM.match(lines[sig - 1].text)
+        and any(ch.isalpha() for ch in lines[sig - 1].text)
+        and not item_match(lines[sig - 1].text)
     ):
         sig -= 1
     if sig < end and sig > i and lines[sig - 1].blank:
         end = sig
-    question_part = drop_page_furniture(source, lines[i:end])
-    paras = paragraphs(question_part)
-    if not paras:
-        raise source.error(lines[answer_at], "no subject and no question before the answer")
-    subject = paras[0][1]
-    rest = question_part[_after_paragraph(question_part, paras[0][0]) :]
-    intro_lines, items = _numbered(rest, strict=True)
-    introduction = [p for _, p in paragraphs(intro_lines)]
-    if not items:
-        items = [Item(1, intro_lines)]
-        introduction = []
-    questions = [(q.number, [p for _, p in paragraphs(q.lines)]) for q in items]
-    for (n, paras_q), item in zip(questions, items, strict=True):
-        if not paras_q:
-            raise source.error(
-                item.lines[0] if item.lines else lines[answer_at], f"question {n} is empty"
-            )
+    return end
 
-    # The answer header: "ANTWOORD" [op vraag nr. N] [van <date>] [van <NAME>], on one line or more.
+
+# The answer heading: "ANTWOORD" [op vraag nr. N] [van <date>] [van <NAME>], on one line or more.
+def _answer_heading(
+    source: Source,
+    lines: list[Line],
+    answer_at: int,
+    number: int | None,
+    date: dt.date | None,
+    asker: str | None,
+) -> tuple[int, int | None, dt.date | None, str | None]:
     k = answer_at
     header_lines = []
     while k < len(lines) and lines[k].text:
@@ -185,33 +326,7 @@ def parse(source: Source) -> Parsed:
             f"no {' and no '.join(missing)} found (expected 'ANTWOORD op vraag nr. N van <date> van <NAME>' "
             "or 'nr.', 'datum:' and 'van' lines in the header)",
         )
-    body = drop_page_furniture(source, lines[k:])
-    lead, answer_items = _numbered(body, strict=False, known={q for q, _ in questions})
-    if not answer_items:
-        answer_items = [Item(questions[0][0] if len(questions) == 1 else 1, lead)]
-    elif any(not line.blank for line in lead):
-        first = next(line for line in lead if not line.blank)
-        answer_items[0].lines[:0] = lead
-        if len(answer_items) > 1 and answer_items[0].number != 1:
-            raise source.error(first, "text before the first numbered answer")
-    answers = []
-    table_ids: set[str] = set()
-    for item in answer_items:
-        paras_a, tables = _answer(source, item, table_ids)
-        answers.append((item.number, paras_a, tables))
-    assert number is not None and date is not None and asker is not None
-    return Parsed(
-        number,
-        date,
-        asker,
-        addressee,
-        title,
-        subject,
-        introduction,
-        questions,
-        answers,
-        source.skipped,
-    )
+    return k, number, date, asker
 
 
 def _skip_blank(lines: list[Line], i: int) -> int:
@@ -220,130 +335,113 @@ def _skip_blank(lines: list[Line], i: int) -> int:
     return i
 
 
-# Index in `lines` just past the paragraph that starts at `first`.
-def _after_paragraph(lines: list[Line], first: Line) -> int:
-    k = lines.index(first)
-    while k < len(lines) and not lines[k].blank:
+def _first_no(lines: list[Line]) -> int:
+    return next((line.no for line in lines if not line.blank), 0)
+
+
+# Paragraphs as lines with blank lines between (to read them again as lines).
+def _spaced(paras: list[str]) -> list[str]:
+    out: list[str] = []
+    for p in paras:
+        out += [p, ""]
+    return out
+
+
+# The subject (the title lines) and the introduction from the lines before question 1.
+def _subject(
+    source: Source, lead: list[Line], answer: Line, guesses: list[tuple[int, str]]
+) -> tuple[str, list[str]]:
+    paras = paragraphs(lead)
+    if not paras:
+        raise source.error(answer, "no subject and no question before the answer")
+    first_line, text = paras[0]
+    rest = [p for _, p in paras[1:]]
+    if len(text) <= MAX_SUBJECT and not _SENTENCE_END.search(text.rstrip("?")):
+        return text, rest
+    # The title runs into the introduction: the title is the first line (and the next one
+    # where the first breaks off after a joiner or a dash), the rest is the introduction.
+    k = lead.index(first_line)
+    block = []
+    while k < len(lead) and not lead[k].blank:
+        block.append(lead[k])
         k += 1
-    return k
-
-
-def _numbered(
-    lines: list[Line], strict: bool, known: set[int] | None = None
-) -> tuple[list[Line], list[Item]]:
-    # Split lines at "N. " items: the number follows the previous one (or is a known question).
-    lead: list[Line] = []
-    items: list[Item] = []
-    previous = 0
-    for idx, line in enumerate(lines):
-        at_start = (
-            idx == 0 or lines[idx - 1].blank or (not items and not any(not x.blank for x in lead))
+    # A title line runs on where it breaks off after a joiner or the next line starts in lower
+    # case; a line that starts with a capital after an unfinished line starts the introduction.
+    take = 1
+    while (
+        take < min(len(block), 3)
+        and (block[take - 1].text.endswith(_JOINERS) or block[take].text[:1].islower())
+        and len(join_lines([b.text for b in block[: take + 1]])) <= MAX_SUBJECT
+        and not _SENTENCE_END.search(block[take - 1].text)
+    ):
+        take += 1
+    subject = join_lines([b.text for b in block[:take]])
+    intro = join_lines([b.text for b in block[take:]])
+    if len(subject) > MAX_SUBJECT:
+        cut = subject[: MAX_SUBJECT - 1].rsplit(" ", 1)[0]
+        intro = join_lines([subject[len(cut) :], intro])
+        subject = cut + "…"
+    guesses.append(
+        (
+            first_line.no,
+            f"subject taken as the title line(s) {subject!r}; the rest of that paragraph "
+            "went to the introduction",
         )
-        m = _ITEM.match(line.text) or _ITEM_ALONE.match(line.text)
-        if m and at_start:
-            n = int(m.group(1))
-            fits = n == previous + 1 or (
-                not strict and known is not None and n in known and n > previous
-            )
-            if fits:
-                previous = n
-                rest = m.group(2) if m.re is _ITEM else ""
-                items.append(Item(n, [Line(line.no, rest, line.raw, line.bullet)] if rest else []))
-                continue
-        if items:
-            items[-1].lines.append(line)
-        else:
-            lead.append(line)
-    return lead, items
+    )
+    return subject, ([intro] if intro else []) + rest
 
 
-def _answer(source: Source, item: Item, table_ids: set[str]) -> tuple[list[str], list[ParsedTable]]:
-    # An answer's paragraphs and tables (the lines outside the tables make the paragraphs).
-    lines = item.lines
+# The closing annex references after the last answer, split off the answers' lines.
+def _closing(body: list[Line]) -> tuple[list[Line], list[str]]:
+    for idx, line in enumerate(body):
+        before = body[idx - 1] if idx else None
+        if (
+            _ANNEX.match(line.text)
+            and (before is None or before.blank)
+            and any(not x.blank for x in body[:idx])
+        ):
+            # Each annex line is a paragraph of its own, also without blank lines between.
+            rest: list[Line] = []
+            for annex in body[idx:]:
+                if _ANNEX.match(annex.text) and rest and not rest[-1].blank:
+                    rest.append(Line(annex.no, "", ""))
+                rest.append(annex)
+            return body[:idx], [p for _, p in paragraphs(rest)]
+    return body, []
+
+
+# An answer's paragraphs and tables, in the order they stand.
+def _content(
+    source: Source, lines: list[Line], table_ids: set[str], guesses: list[tuple[int, str]]
+) -> list[str | ParsedTable]:
     splits = [split_line(line) for line in lines]
-    regions: list[Region] = find_regions(source, lines, splits)
-    tables = []
-    inside: set[int] = set()
+    regions = find_regions(source, lines, splits, guesses)
+    out: list[str | ParsedTable] = []
+    at = 0
     for region in regions:
-        table = parse_table(source, lines, region, "")
-        base = table.columns[0].key
-        table_id = TABLE_IDS.get(base, base)
-        candidate, n = table_id, 2
-        while candidate in table_ids:
-            candidate, n = f"{table_id}_{n}", n + 1
-        table.id = candidate
-        table_ids.add(candidate)
-        tables.append(table)
-        inside.update(range(region.start, region.end))
-    outside = [line if k not in inside else Line(line.no, "", "") for k, line in enumerate(lines)]
-    paras = [p for _, p in paragraphs(outside)]
-    return paras, tables
+        before = lines[at : region.start]
+        out += [p for _, p in paragraphs(before)]
+        table = parse_table(source, lines, region, guesses, context=_near_text(out, lines, region))
+        table.id = _unique_id(table_id(table), table_ids)
+        out.append(table)
+        at = region.end
+    out += [p for _, p in paragraphs(lines[at:])]
+    return out
 
 
-def as_data(parsed: Parsed, source_text: str | None) -> dict[str, Any]:
-    """The dataset as plain data (Decimal numbers, dates), in the order the file shows it."""
-    from .key_figures import key_figures
-
-    data: dict[str, Any] = {"format": 1}
-    data["source"] = {
-        "publisher": "Vlaams Parlement",
-        **({"text": source_text} if source_text else {}),
-    }
-    data["number"] = parsed.number
-    data["date"] = parsed.date
-    data["asked_by"] = parsed.asked_by
-    data["addressed_to"] = {
-        "name": parsed.addressee,
-        **({"title": parsed.title} if parsed.title else {}),
-    }
-    data["subject"] = parsed.subject
-    if parsed.introduction:
-        data["introduction"] = parsed.introduction
-    data["questions"] = [{"number": n, "paragraphs": p} for n, p in parsed.questions]
-    answers = []
-    for n, paras, tables in parsed.answers:
-        answer: dict[str, Any] = {"number": n}
-        if paras:
-            answer["paragraphs"] = paras
-        if tables:
-            answer["tables"] = [_table_data(t) for t in tables]
-        answers.append(answer)
-    data["answers"] = answers
-    figures = key_figures([(n, paras) for n, paras, _ in parsed.answers])
-    if figures:
-        data["key_figures"] = figures
-    return data
+# The text around a table (the paragraph before it, the one after), for units and totals.
+def _near_text(before: list[str | ParsedTable], lines: list[Line], region: Region) -> list[str]:
+    near = [b for b in before[-1:] if isinstance(b, str)]
+    after = lines[region.end : region.end + 8]
+    tail = paragraphs(after)
+    if tail:
+        near.append(tail[0][1])
+    return near
 
 
-def _table_data(table: ParsedTable) -> dict[str, Any]:
-    # One table in the dataset layout.
-    columns = []
-    for c in table.columns:
-        col: dict[str, Any] = {"key": c.key, "label": c.label, "type": c.type}
-        if c.unit:
-            col["unit"] = c.unit
-        if c.type in ("amount", "percent", "number") and (c.decimals or c.type != "number"):
-            col["decimals"] = c.decimals
-        columns.append(col)
-    label_key = table.columns[0].key
-    rows = []
-    for row, values in zip(table.rows, table.values, strict=True):
-        out: dict[str, Any] = {label_key: row.label}
-        for c, v in zip(table.columns[1:], values, strict=True):
-            if v is not None:
-                out[c.key] = v
-        if row.level:
-            out["level"] = row.level
-        rows.append(out)
-    data: dict[str, Any] = {"id": table.id}
-    if table.caption:
-        data["caption"] = table.caption
-    data["columns"] = columns
-    data["rows"] = rows
-    if table.total is not None and table.total_values is not None:
-        total: dict[str, Any] = {"label": table.total.label}
-        for c, v in zip(table.columns[1:], table.total_values, strict=True):
-            if v is not None:
-                total[c.key] = v
-        data["total"] = total
-    return data
+def _unique_id(base: str, taken: set[str]) -> str:
+    candidate, n = base, 2
+    while candidate.casefold() in taken:
+        candidate, n = f"{base}_{n}", n + 1
+    taken.add(candidate.casefold())
+    return candidate

@@ -303,7 +303,7 @@ _PARTICLES = {"van", "de", "der", "den", "ter", "ten", "het", "'t", "le", "la", 
 def name_case(text: str) -> str:
     """'KURT VANRYCKEGHEM' -> 'Kurt Vanryckeghem'; 'VERA VAN DER BORGHT' -> 'Vera Van der Borght'."""
     words = text.strip().split()
-    out = []
+    out: list[str] = []
     for i, word in enumerate(words):
         lower = word.lower()
         if i > 0 and lower in _PARTICLES and out and out[-1].lower() in _PARTICLES:
