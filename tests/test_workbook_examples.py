@@ -13,14 +13,21 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from openpyxl.worksheet.formula import ArrayFormula
 
 from kmo_export.analysis import ChartKind, analyse
 from kmo_export.loader import read_dataset
 from kmo_export.model import DimensionKind
 
 from .conftest import ROOT, needs_gnumeric, needs_libreoffice, soffice_convert, ssconvert_recalc
-from .test_workbook_helpers import build_xlsx, close, open_both, zip_names, zip_text
+from .test_workbook_helpers import (
+    build_xlsx,
+    close,
+    formula_text,
+    open_both,
+    same_as_recalculated,
+    zip_names,
+    zip_text,
+)
 
 EXAMPLES = sorted((ROOT / "data" / "examples").glob("*.yaml"))
 
@@ -31,12 +38,6 @@ def built(tmp_path_factory) -> dict[str, Path]:
     return {
         p.stem: build_xlsx(p, out, allow_inconsistent="inconsistent" in p.stem) for p in EXAMPLES
     }
-
-
-def _formula(value: object) -> str | None:
-    if isinstance(value, ArrayFormula):
-        return value.text
-    return value if isinstance(value, str) and value.startswith("=") else None
 
 
 def _load(path: Path):
@@ -75,7 +76,7 @@ def test_no_percentage_is_ever_summed(built, path):
         ]
         for row in ws.iter_rows():
             for cell in row:
-                text = _formula(cell.value) or ""
+                text = formula_text(cell.value) or ""
                 for letter in percent:
                     assert not re.search(rf"(SUM|SUBTOTAL|SUMIF)\([^)]*\${letter}\$", text), (
                         ws.title,
@@ -96,10 +97,10 @@ def test_rows_in_source_order_and_periods_never_ranked(built, path):
         assert labels == [r.label for r in table.rows]
         if table.kind is DimensionKind.CATEGORY:
             continue
-        texts = [_formula(c.value) or "" for row in ws.iter_rows() for c in row]
+        texts = [formula_text(c.value) or "" for row in ws.iter_rows() for c in row]
         assert not any(re.search(r"RANK\(|COUNTIFS\(|LARGE\(", t) for t in texts), ws.title
         if data is not None:  # no top N of a period table
-            refs = [_formula(c.value) or "" for row in data.iter_rows() for c in row]
+            refs = [formula_text(c.value) or "" for row in data.iter_rows() for c in row]
             assert not any(f"'{ws.title}'!" in r for r in refs), ws.title
 
 
@@ -123,14 +124,14 @@ def test_a_total_row_only_where_published_or_adding_up(built, path):
                 expected = sum(
                     (v for v in table.top_rows.column(j) if isinstance(v, Decimal)), Decimal(0)
                 )
-                assert _formula(cell.value), (ws.title, cell.coordinate)
+                assert formula_text(cell.value), (ws.title, cell.coordinate)
                 assert close(value, expected, cent=True), (ws.title, cell.coordinate)
             elif column.ratio or column.share_of:
-                assert value is None or _formula(cell.value), (ws.title, cell.coordinate)
+                assert value is None or formula_text(cell.value), (ws.title, cell.coordinate)
             elif isinstance(reported, Decimal):
                 # shown as published (a percentage as a fraction), never a sum
                 shown = reported / 100 if column.is_percent else reported
-                assert _formula(cell.value) is None and close(value, shown), cell.coordinate
+                assert formula_text(cell.value) is None and close(value, shown), cell.coordinate
             else:
                 assert value is None, (ws.title, cell.coordinate, value)
 
@@ -186,7 +187,7 @@ def test_every_formula_caches_a_value(built, path):
     for ws in formulas.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if _formula(cell.value):
+                if formula_text(cell.value):
                     cached = values[ws.title][cell.coordinate].value
                     assert cached is not None and not str(cached).startswith("#"), (
                         ws.title,
@@ -194,31 +195,11 @@ def test_every_formula_caches_a_value(built, path):
                     )
 
 
-def _recalculated(original: Path, recalculated: Path) -> int:
-    formulas, cached = open_both(original)
-    _, theirs = open_both(recalculated)
-    checked = 0
-    for ws in formulas.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                text = _formula(cell.value)
-                if not text:
-                    continue
-                mine = cached[ws.title][cell.coordinate].value
-                got = theirs[ws.title][cell.coordinate].value
-                where = (original.stem, ws.title, cell.coordinate, text)
-                if isinstance(mine, str):
-                    assert got == mine, where
-                else:
-                    assert close(got, Decimal(repr(mine))), (*where, mine, got)
-                checked += 1
-    return checked
-
-
 @needs_libreoffice
 def test_libreoffice_recalculates_every_example_to_the_cached_values(built, tmp_path):
     checked = sum(
-        _recalculated(x, soffice_convert(x, "xlsx", tmp_path / x.stem)) for x in built.values()
+        same_as_recalculated(x, soffice_convert(x, "xlsx", tmp_path / x.stem))
+        for x in built.values()
     )
     assert checked > 500
 
@@ -226,7 +207,9 @@ def test_libreoffice_recalculates_every_example_to_the_cached_values(built, tmp_
 @needs_gnumeric
 @pytest.mark.filterwarnings("ignore:Workbook contains no default style")  # Gnumeric's output
 def test_gnumeric_recalculates_every_example_to_the_cached_values(built, tmp_path):
-    checked = sum(_recalculated(x, ssconvert_recalc(x, tmp_path / x.stem)) for x in built.values())
+    checked = sum(
+        same_as_recalculated(x, ssconvert_recalc(x, tmp_path / x.stem)) for x in built.values()
+    )
     assert checked > 500
 
 

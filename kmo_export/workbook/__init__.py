@@ -12,7 +12,8 @@ renderers format, they do not compute. Each part of the output has its own modul
 * :mod:`.sizing` - column widths, header heights, pages across;
 * :mod:`.usage` - "Benutting", when the dataset has usage figures;
 * :mod:`.key_figures` - "Kerncijfers": figures stated in the text and the table's totals;
-* :mod:`.charts` - the charts the analysis plans and the top-N series (formulas) behind them;
+* :mod:`.chart_data` - the top-N series behind the category charts (formulas that re-rank);
+* :mod:`.charts` - the charts the analysis plans;
 * :mod:`.page` - the printed page of every sheet;
 * :mod:`.style` - the house theme (``templates/theme.toml``) and the cell formats.
 
@@ -31,7 +32,7 @@ from ..model import Report
 
 if TYPE_CHECKING:
     from ..labels import Labels
-    from .charts import ChartsPlan
+    from .chart_data import ChartsPlan
     from .layout import TableLayout
 
 
@@ -39,7 +40,7 @@ def render_xlsx(report: Report, path: Path) -> None:
     """Write the workbook for ``report`` to ``path``."""
     from ..analysis import analyse
     from ..labels import labels as catalogue
-    from . import charts, cover, key_figures, layout, table_sheet, usage
+    from . import chart_data, charts, cover, key_figures, layout, table_sheet, usage
     from .context import Context
     from .names import header_text, join, long_date, name_of, safe_sheet_name
     from .style import Formats, multiplier, style_for
@@ -97,7 +98,7 @@ def render_xlsx(report: Report, path: Path) -> None:
     key_name = (
         safe_sheet_name(labels["workbook.sheets.key_figures"], taken) if has_key_figures else None
     )
-    chart_plan = charts.plan(layouts, report.top_n)
+    chart_plan = chart_data.plan(layouts, report.top_n)
     has_charts = bool(chart_plan) or usage_layout is not None
     charts_name = safe_sheet_name(labels["workbook.sheets.charts"], taken) if has_charts else None
     data_name = (
@@ -166,7 +167,7 @@ def render_xlsx(report: Report, path: Path) -> None:
     if charts_name is not None:
         charts_sheet = workbook.add_worksheet(charts_name)
         if data_name is not None:
-            charts.write_data(ctx, workbook.add_worksheet(data_name), chart_plan.blocks)
+            chart_data.write_data(ctx, workbook.add_worksheet(data_name), chart_plan.blocks)
         charts.write_charts(ctx, workbook, charts_sheet, data_name or "", chart_plan, usage_layout)
     workbook.close()
 

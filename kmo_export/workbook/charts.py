@@ -1,38 +1,27 @@
-"""Native charts that reference cells, chosen by the analysis, and the series behind them.
+"""Native charts that reference cells, chosen by the analysis.
 
 Which charts a table gets is the analysis' :meth:`~kmo_export.analysis.TableAnalysis.charts`:
 categories as bars sorted by size (top N, plus one "other" bar for a measure that adds up) and
-a Pareto for an additive measure; periods and ordered classes as columns in their order, with
-a percentage as a line on a second axis; column groups as clustered columns. The top-N series
-are formulas on the chart-data sheet (LARGE, then MATCH with a tie-break on the table order,
-INDEX for the label), so a chart re-ranks when a figure in the table is edited; the cached
-values are the analysis' top N. Charts of periods reference the table sheet directly.
+a Pareto for an additive measure, both drawn from the re-ranking series of :mod:`.chart_data`;
+periods and ordered classes as columns in their order, with a percentage as a line on a second
+axis; column groups as clustered columns, one series per group. Charts of periods reference the
+table sheet directly. Axis numbers have no cents; every chart has alt text that says what it
+shows and in which order.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from ..analysis import ChartKind, ChartPlan, TopN
+from ..analysis import ChartKind
 from ..model import Column, ColumnType
+from .chart_data import CUMULATIVE, LABEL, VALUE, Chart, ChartsPlan
+from .chart_data import names as chart_names
 from .context import Context
 from .layout import TableLayout
-from .names import (
-    area,
-    col,
-    formula_text,
-    header_text,
-    join,
-    lower_first,
-    name_of,
-    quote_sheet,
-    ref,
-)
+from .names import header_text, join, lower_first, name_of, quote_sheet, ref
 from .page import print_setup
-from .sizing import header_height
 from .style import multiplier, number_format, share_format
 from .usage import AVERAGE, MAXIMUM, SIZE, UsageLayout
 
@@ -43,262 +32,11 @@ _LOOKS_LIKE_REFERENCE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")
 #: The hidden column of the chart sheet that holds such names, so a chart can point to them.
 _NAME_COLUMN = 60
 
-#: Columns of a top-N block on the chart-data sheet.
-LABEL, VALUE, CUMULATIVE, POSITION = range(4)
 
-
-@dataclass
-class Block:
-    """The top-N series of one measure on the chart-data sheet (formulas that re-rank)."""
-
-    layout: TableLayout
-    index: int  # value index of the measure
-    top: TopN
-    cumulative: bool = False  # a Pareto draws the cumulative share of this block
-    heading_row: int = 0
-    first_row: int = 0  # sheet row of the first series row
-
-    @property
-    def shown(self) -> int:
-        return len(self.top.rows)
-
-    @property
-    def has_other(self) -> bool:
-        return self.top.rest_total is not None
-
-    @property
-    def last_top_row(self) -> int:
-        """The last row of the top N (the Pareto stops here)."""
-        return self.first_row + self.shown - 1
-
-    @property
-    def last_row(self) -> int:
-        """The last series row: the "other" row where there is one."""
-        return self.last_top_row + (1 if self.has_other else 0)
-
-    @property
-    def column(self) -> Column:
-        return self.layout.columns[self.index]
-
-
-@dataclass
-class Chart:
-    """One chart of the charts sheet: the analysis' plan and, for categories, its block."""
-
-    layout: TableLayout
-    plan: ChartPlan
-    block: Block | None = None
-
-
-@dataclass
-class ChartsPlan:
-    """Every chart of the workbook and the top-N blocks behind them, in order."""
-
-    charts: list[Chart] = field(default_factory=list)
-    blocks: list[Block] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.charts)
-
-    @property
-    def kinds(self) -> set[ChartKind]:
-        return {c.plan.kind for c in self.charts}
-
-
-def plan(layouts: list[TableLayout], top_n: int) -> ChartsPlan:
-    """The charts of every table as the analysis plans them (nothing for a single row)."""
-    out = ChartsPlan()
-    for layout in layouts:
-        blocks: dict[int, Block] = {}
-        for chart in layout.analysis.charts(top_n):
-            if chart.top is not None:
-                if len(chart.top.rows) < 2:
-                    continue
-                index = chart.measures[0]
-                block = blocks.get(index)
-                if block is None:
-                    block = blocks[index] = Block(layout, index, chart.top)
-                    out.blocks.append(block)
-                if chart.kind is ChartKind.PARETO:
-                    if layout.analysis.sums[index] is None:
-                        continue  # no sum of the rows: no cumulative share of it
-                    block.cumulative = True
-                out.charts.append(Chart(layout, chart, block))
-            elif len(layout.table.top_rows) >= 2:
-                out.charts.append(Chart(layout, chart))
-    return out
-
-
-def write_data(ctx: Context, ws: Any, blocks: list[Block]) -> None:
-    """Write the chart-data sheet: per block a heading, a header and the top N as formulas."""
-    labels, formats = ctx.labels, ctx.formats
-    widths = ctx.style["widths"]
-    column_widths = [widths["max_label"], widths["max_number"], widths["max_number"], 12]
-    for c, width in enumerate(column_widths):
-        ws.set_column(c, c, width)
-    ws.write_string(0, 0, labels["workbook.charts.data_title"], formats.title())
-    row = 2
-    share = formats.value(ctx.style["number_formats"]["share"])
-    position_fmt = formats.value("0")
-    height = max(
-        header_height(
-            [
-                header_text(b.layout.headers[0]),
-                header_text(b.layout.headers[b.layout.value_cols[b.index]]),
-                labels["workbook.charts.cumulative"],
-                labels["workbook.charts.position"],
-            ],
-            column_widths,
-        )
-        for b in blocks
-    )
-    for block in blocks:
-        layout, j = block.layout, block.index
-        code = formats.value(number_format(ctx.style, block.column))
-        block.heading_row = row
-        ws.write_string(row, 0, _block_title(ctx, block), formats.heading())
-        row += 1
-        ws.set_row(row, height)
-        ws.write_string(row, LABEL, layout.headers[0], formats.header())
-        ws.write_string(row, VALUE, layout.headers[layout.value_cols[j]], formats.header())
-        if block.cumulative:
-            ws.write_string(row, CUMULATIVE, labels["workbook.charts.cumulative"], formats.header())
-        ws.write_string(row, POSITION, labels["workbook.charts.position"], formats.header())
-        row += 1
-        block.first_row = row
-        row = _write_top(ctx, ws, block, code, share, position_fmt)
-        row += 1
-    ws.write_string(row, 0, labels["workbook.charts.data_note"], formats.note())
-    print_setup(ctx.style, ws)
-
-
-# The top N of a block: LARGE finds the k-th value, MATCH its row (the first row with that value
-# after the row of an equal value above: ties keep the table order), INDEX the label.
-def _write_top(
-    ctx: Context, ws: Any, block: Block, code: Any, share: Any, position_fmt: Any
-) -> int:
-    layout, j = block.layout, block.index
-    table = layout.table
-    sheet = quote_sheet(layout.sheet)
-    values = f"{sheet}!{area(layout.first_row, layout.last_row, layout.value_cols[j])}"
-    names = f"{sheet}!{area(layout.first_row, layout.last_row, 0)}"
-    levels = (
-        f"{sheet}!{area(layout.first_row, layout.last_row, layout.level_col)}"
-        if layout.level_col is not None
-        else None
-    )
-    offset = layout.first_row  # ROW() of the first table row, less one (1-based)
-    total = layout.total_cell(j) if layout.has_total else None
-    first = block.first_row
-    row = first
-    for k, r in enumerate(block.top.rows, 1):
-        value = table.rows[r].values[j]
-        label = table.rows[r].label
-        here, above = f"{col(VALUE)}{row + 1}", f"{col(VALUE)}{row}"
-        if levels is None:
-            ws.write_formula(row, VALUE, f"=LARGE({values},{k})", code, float(value))  # type: ignore[arg-type]
-        else:
-            ws.write_array_formula(
-                row,
-                VALUE,
-                row,
-                VALUE,
-                f"{{=LARGE(IF({levels}=0,{values}),{k})}}",
-                code,
-                float(value),  # type: ignore[arg-type]
-            )
-        after = "0" if k == 1 else f"IF({here}={above},{col(POSITION)}{row},0)"
-        level_test = f"*({levels}=0)" if levels is not None else ""
-        ws.write_array_formula(
-            row,
-            POSITION,
-            row,
-            POSITION,
-            f"{{=MATCH(1,ISNUMBER({values})*({values}={here}){level_test}"
-            f"*(ROW({values})-{offset}>{after}),0)}}",
-            position_fmt,
-            r + 1,
-        )
-        ws.write_formula(row, LABEL, f"=INDEX({names},{col(POSITION)}{row + 1})", None, label)
-        if block.cumulative and total is not None:
-            _cumulative(ws, row, first, total, float(_running(layout, block, k)), share)
-        row += 1
-    if block.has_other:
-        rest = block.top.rest_total
-        formula, count = _other_label(ctx, block, values, levels)
-        ws.write_formula(row, LABEL, formula, None, _other_text(ctx, count))
-        column_sum = f"SUMIF({levels},0,{values})" if levels is not None else f"SUM({values})"
-        ws.write_formula(
-            row,
-            VALUE,
-            f"={column_sum}-SUM({ref(first, VALUE)}:{ref(row - 1, VALUE)})",
-            code,
-            float(rest),  # type: ignore[arg-type]
-        )
-        if block.cumulative and total is not None:
-            _cumulative(
-                ws, row, first, total, float(_running(layout, block, block.shown + 1)), share
-            )
-        row += 1
-    return row
-
-
-# The cumulative share after the first ``k`` bars (the other bar: everything), from the analysis.
-def _running(layout: TableLayout, block: Block, k: int) -> Decimal:
-    total = layout.analysis.sums[block.index]
-    rows = layout.table.rows
-    shown = Decimal(0)
-    for r in block.top.rows[:k]:
-        value = rows[r].values[block.index]
-        if isinstance(value, Decimal):
-            shown += value
-    if k > block.shown and block.top.rest_total is not None:
-        shown += block.top.rest_total
-    return shown / total if total else Decimal(0)
-
-
-# The heading of a block on the chart-data sheet: its series, by what, from which sheet.
-def _block_title(ctx: Context, block: Block) -> str:
-    return ctx.labels.get(
-        "workbook.charts.data_block",
-        sheet=block.layout.sheet,
-        **_names(ctx, block.layout, block.column),
-    )
-
-
-# The label of the "other" row, "Overige (43 rijen)": a formula that counts the rows with a
-# value in the table (level 0) less the top N, so it stays right when a cell is filled or emptied.
-def _other_label(ctx: Context, block: Block, values: str, levels: str | None) -> tuple[str, int]:
-    counted = f'COUNTIFS({levels},0,{values},"<>")' if levels is not None else f"COUNT({values})"
-    n = f"({counted}-{block.shown})"
-    many = ctx.labels["workbook.other"].split("{n}")
-    text = f"{formula_text(many[0])}&{n}&{formula_text(many[1])}"
-    one = formula_text(ctx.labels["workbook.other_one"])
-    return f"=IF({n}=1,{one},{text})", block.top.rest_count
-
-
-def _other_text(ctx: Context, n: int) -> str:
-    if n == 1:
-        return ctx.labels["workbook.other_one"]
-    return ctx.labels.get("workbook.other", n=n)
-
-
-def _cumulative(ws: Any, row: int, first: int, total: str, cached: float, fmt: Any) -> None:
-    # Running sum of the bars over the table's total (0 over a total of 0, never #DIV/0!).
-    formula = f"SUM({ref(first, VALUE, True)}:{ref(row, VALUE)})/{total}"
-    ws.write_formula(row, CUMULATIVE, f"=IF(SUM({total})=0,0,{formula})", fmt, cached)
-
-
-# The words a title or alt text uses for a measure of a table.
-def _names(ctx: Context, layout: TableLayout, column: Column) -> dict[str, str]:
-    labels, language = ctx.labels, ctx.report.language
-    label = layout.table.label_column.text(language)
-    return {
-        "column": header_text(column.text(language)),
-        "name": name_of(column, labels),
-        "label": lower_first(header_text(label)),
-        "label_name": name_of(layout.table.label_column, labels),
-    }
+# A line series in ``colour`` with round markers.
+def _line(colour: str) -> dict[str, Any]:
+    marker = {"type": "circle", "size": 5, "fill": {"color": colour}, "border": {"color": colour}}
+    return {"line": {"color": colour, "width": 2.25}, "marker": marker}
 
 
 # A value axis's title: the measure's label, with its unit where the label names none.
@@ -372,7 +110,7 @@ class _Writer:
         assert block is not None
         ctx, labels = self.ctx, self.ctx.labels
         layout = block.layout
-        names = _names(ctx, layout, block.column)
+        names = chart_names(ctx, layout, block.column)
         first, last = block.first_row, block.last_row
         data = self.data
         bar = self.workbook.add_chart({"type": "bar"})
@@ -412,7 +150,7 @@ class _Writer:
         block = chart.block
         assert block is not None
         ctx, labels, data = self.ctx, self.ctx.labels, self.data
-        names = _names(ctx, block.layout, block.column)
+        names = chart_names(ctx, block.layout, block.column)
         first, top = block.first_row, block.last_top_row
         categories = f"={data}!{ref(first, LABEL, True)}:{ref(top, LABEL, True)}"
         columns = self.workbook.add_chart({"type": "column"})
@@ -433,13 +171,7 @@ class _Writer:
                 "categories": categories,
                 "values": f"={data}!{ref(first, CUMULATIVE, True)}:{ref(top, CUMULATIVE, True)}",
                 "y2_axis": True,
-                "line": {"color": colour, "width": 2.25},
-                "marker": {
-                    "type": "circle",
-                    "size": 5,
-                    "fill": {"color": colour},
-                    "border": {"color": colour},
-                },
+                **_line(colour),
             }
         )
         columns.combine(line)
@@ -490,13 +222,7 @@ class _Writer:
                 "values": f"={layout.range(layout.value_cols[i])}",
             }
             if kind is ChartKind.LINE:
-                series["line"] = {"color": colour, "width": 2.25}
-                series["marker"] = {
-                    "type": "circle",
-                    "size": 5,
-                    "fill": {"color": colour},
-                    "border": {"color": colour},
-                }
+                series.update(_line(colour))
             else:
                 series["fill"] = {"color": colour}
                 series["gap"] = 60
@@ -517,13 +243,7 @@ class _Writer:
                         "categories": categories,
                         "values": f"={layout.range(layout.value_cols[i])}",
                         "y2_axis": True,
-                        "line": {"color": colour, "width": 2.25},
-                        "marker": {
-                            "type": "circle",
-                            "size": 5,
-                            "fill": {"color": colour},
-                            "border": {"color": colour},
-                        },
+                        **_line(colour),
                     }
                 )
                 secondary_names.append(header_text(columns[i].text(ctx.report.language)))

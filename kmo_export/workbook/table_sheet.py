@@ -15,6 +15,7 @@ from typing import Any
 from ..analysis import DerivedKind, TotalKind
 from ..checks import within_rounding
 from ..model import NotAvailable, is_number
+from . import reconciliation
 from .context import Context
 from .formulas import Formula, Formulas, percent_tolerance, scale
 from .layout import CHECK_ROW, SOURCE_ROW, TITLE_ROW, DerivedColumn, TableLayout
@@ -97,7 +98,7 @@ def write(ctx: Context, worksheet: Any, layout: TableLayout) -> None:
         formats.link(),
         labels["workbook.table.check"],
     )
-    statuses = _statuses(ctx, layout, formulas)
+    statuses = reconciliation.statuses(ctx, layout, formulas)
     if layout.recon:
         status_area = area(layout.recon[0].row, layout.recon[-1].row, 4)
         bad = any(s != ctx.ok for s in statuses)
@@ -185,7 +186,7 @@ def write(ctx: Context, worksheet: Any, layout: TableLayout) -> None:
         for c in checks:
             ctx.status_formats(ws, ref(total_row, c))
 
-    row = _write_reconciliation(ctx, ws, layout, formulas, cells, statuses, sizes)
+    row = reconciliation.write(ctx, ws, layout, formulas, cells.codes, statuses, sizes)
 
     # Notes, wrapped to the width of the table so that they print.
     notes = _notes(ctx, layout)
@@ -366,116 +367,6 @@ def _write_rows(
     if checks and len(table.rows):
         for d, _, _ in checks:
             ctx.status_formats(ws, area(first, layout.last_row, d.check))  # type: ignore[arg-type]
-
-
-# The cached statuses of the reconciliation lines (as their formulas compute them).
-def _statuses(ctx: Context, layout: TableLayout, formulas: Formulas) -> list[str]:
-    out = []
-    for recon in layout.recon:
-        _, difference = _recon_values(layout, recon, formulas)
-        tolerance = (
-            Decimal(0)
-            if recon.check.kind is TotalKind.SUM
-            else formulas.tolerance(recon.check.index, total=True)
-        )
-        if difference is None:
-            out.append(ctx.empty)
-        else:
-            out.append(ctx.ok if abs(difference) <= tolerance else ctx.mismatch)
-    return out
-
-
-# Reported (as stored in the sheet) and the difference, rounded as the formula rounds it.
-def _recon_values(
-    layout: TableLayout, recon: Any, formulas: Formulas
-) -> tuple[Decimal, Decimal | None]:
-    check = recon.check
-    if check.kind is TotalKind.SUM:
-        reported = check.published
-        computed = layout.analysis.totals[check.index][0]
-    else:
-        reported = check.published / scale(check.column)
-        value = layout.analysis.totals[check.index][0]
-        computed = None if value is None else value / scale(check.column)
-    if computed is None:
-        return reported, None
-    places = formulas.reconciliation_places(recon)
-    return reported, (reported - computed).quantize(Decimal(1).scaleb(-places))
-
-
-def _write_reconciliation(
-    ctx: Context,
-    ws: Any,
-    layout: TableLayout,
-    formulas: Formulas,
-    cells: _Cells,
-    statuses: list[str],
-    sizes: list[float],
-) -> int:
-    labels, formats = ctx.labels, ctx.formats
-    table = layout.table
-    row = layout.recon_row
-    reported_label = table.total_label or labels["workbook.table.reported"]
-    kinds = {r.check.kind for r in layout.recon}
-    heading = "reconciliation" if kinds <= {TotalKind.SUM} else "reconciliation_checks"
-    if table.reported_total is None:
-        heading_text = labels["workbook.table.check"]
-    else:
-        heading_text = labels.get(f"workbook.table.{heading}", label=reported_label)
-    ws.write_string(row, 0, heading_text, formats.heading())
-    row += 1
-    if not layout.recon:
-        key = "no_reported_total" if table.reported_total is None else "no_checkable_total"
-        ws.write_string(row, 0, labels[f"workbook.table.{key}"], formats.note())
-        return row + 1
-    header_fmt = formats.header()
-    computed_key = "computed" if kinds <= {TotalKind.SUM} else "computed_checks"
-    names = ("column", "reported", computed_key, "difference", "status")
-    ws.set_row(row, header_height([labels[f"workbook.table.{k}"] for k in names], sizes))
-    for c, key in enumerate(names):
-        ws.write_string(row, c, labels[f"workbook.table.{key}"], header_fmt)
-    for recon, status in zip(layout.recon, statuses, strict=True):
-        check = recon.check
-        code = cells.codes[check.index]
-        value = formats.value(code)
-        if check.column.is_percent:  # a ratio's difference shows the decimals it is off by
-            difference_fmt = formats.value(share_format(ctx.style, check.column.decimals + 2))
-        else:
-            difference_fmt = value
-        computed_formula, difference_formula, status_formula = formulas.reconciliation(
-            recon, ctx.ok, ctx.mismatch
-        )
-        reported, difference = _recon_values(layout, recon, formulas)
-        total = layout.analysis.totals[check.index][0]
-        computed: float | str
-        if check.kind is TotalKind.SUM:
-            computed = float(total or 0)
-        else:
-            computed = ctx.empty if total is None else float(total / scale(check.column))
-        r = recon.row
-        ws.write_string(r, 0, layout.headers[layout.value_cols[check.index]])
-        ws.write_number(r, 1, float(reported), value)
-        ws.write_formula(r, 2, computed_formula, value, computed)
-        ws.write_formula(
-            r,
-            3,
-            difference_formula,
-            difference_fmt,
-            ctx.empty if difference is None else float(difference),
-        )
-        ws.write_formula(r, 4, status_formula, formats.status(), status)
-    first, last = layout.recon[0].row, layout.recon[-1].row
-    # A difference is red where its status says so (a ratio may differ within its rounding).
-    ws.conditional_format(
-        area(first, last, 3),
-        {
-            "type": "formula",
-            "criteria": f"=${ref(first, 4)}={formula_text(ctx.mismatch)}",
-            "format": formats.bad(),
-        },
-    )
-    ctx.status_formats(ws, area(first, last, 4))
-    return last + 1
 
 
 # The notes under the table: what the source says, then what each derived figure means.
