@@ -109,7 +109,8 @@ def render_xlsx(report: Report, path: Path) -> None:
     if usage_layout is not None:
         contents.append((usage_layout.sheet, labels["workbook.cover.sheet_usage"]))
     if key_name is not None:
-        contents.append((key_name, labels["workbook.cover.sheet_key_figures"]))
+        key = "sheet_key_figures" if figures.enterprises is not None else "sheet_key_figures_stated"
+        contents.append((key_name, labels[f"workbook.cover.{key}"]))
     if charts_name is not None:
         contents.append(
             (charts_name, _charts_contents(chart_plan, usage_layout, report.top_n, labels))
