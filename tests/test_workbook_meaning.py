@@ -194,15 +194,15 @@ def test_provinces_prose_total_shares_and_average(built):
     amounts = [Decimal(v) for v in ("35.2", "14.8", "27.0", "21.4", "21.7")]
     projects = [120, 64, 101, 88, 95]
     published = [Decimal(v) for v in ("29.3", "12.3", "22.5", "17.8", "18.1")]
-    total = sum(amounts)
     assert ws.cell(h + 1, cols["Steun"]).number_format == '#,##0.0 "mln" [$€-813]'
-    share = cols["Aandeel steun (berekend)"]
+    # The published share recomputed is the share of the amount: no second column says it again.
+    assert "Aandeel steun (berekend)" not in cols and "Aandeel projecten (berekend)" in cols
     recomputed = cols["Aandeel herberekend: steun / totaal"]
     average = cols["Steun per project (steun / projecten)"]
     rank = cols["Rang (projecten)"]
     for i in range(5):
         r = h + 1 + i
-        assert close(wv.cell(r, share).value, amounts[i] / total)
+        assert close(wv.cell(r, cols["Aandeel projecten (berekend)"]).value, projects[i] / 468)
         # The prose total (120,1) is the base of the published shares.
         assert close(wv.cell(r, recomputed).value, amounts[i] / Decimal("120.1"))
         assert wv.cell(r, cols["Controle aandeel"]).value == (

@@ -191,12 +191,17 @@ def plan(
         return {"column": names[index], "name": quoted_names[index]}
 
     derived: list[DerivedColumn] = []
+    recomputed_shares = {
+        d.source for d in analysis.derived if d.kind is DerivedKind.RATIO and d.other is None
+    }
     for d in analysis.derived:
         kind = d.kind
         if kind is DerivedKind.RANK and big:
             continue  # RANK over a streamed table of that many rows makes Excel crawl
         if kind in (DerivedKind.SHARE, DerivedKind.CUMULATIVE) and analysis.sums[d.source] is None:
             continue  # no sum of the rows (a cell 'not available'): no share of it either
+        if kind is DerivedKind.SHARE and d.source in recomputed_shares:
+            continue  # the published share's recomputed column is this share already
         if kind is DerivedKind.SHARE:
             key = "share_computed" if published else "share"
             header = labels.get(f"workbook.table.{key}", **name(d.source))
