@@ -74,6 +74,10 @@ def write(
     heading = "reconciliation" if kinds <= {TotalKind.SUM} else "reconciliation_checks"
     if table.reported_total is None:
         heading_text = labels["workbook.table.check"]
+    elif layout.analysis.total_is_prose:  # a total stated only in the text of the answer
+        heading_text = labels["workbook.table.reconciliation_prose"]
+    elif table.total_label is None:
+        heading_text = labels["workbook.table.reconciliation_plain"]
     else:
         heading_text = labels.get(f"workbook.table.{heading}", label=reported_label)
     ws.write_string(row, 0, heading_text, formats.heading())
