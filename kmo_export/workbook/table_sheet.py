@@ -78,7 +78,8 @@ def write(ctx: Context, worksheet: Any, layout: TableLayout) -> None:
     for c, width in enumerate(sizes):
         ws.set_column(c, c, width)
 
-    # Rows 0-2: title, source, the check.
+    # Rows 0-2: title, source, the check (the title row as high as its font needs).
+    ws.set_row(TITLE_ROW, round(ctx.style["fonts"]["title_size"] * 1.4, 1))
     ws.write_string(TITLE_ROW, 0, layout.title, formats.title())
     ws.write_string(
         SOURCE_ROW,
