@@ -306,3 +306,26 @@ def test_an_edited_figure_re_ranks_the_top_n(built, tmp_path):
         "Overige (1 rij)",
     ]
     assert data.cell(first + 3, 2).value == 209  # Diensten is the other bar now
+
+
+@pytest.fixture
+def streamed(monkeypatch):
+    # Stream every table of more than 2 rows, as a table of a million rows would be.
+    import copy
+
+    from kmo_export import theme
+
+    lowered = copy.deepcopy(theme.load_theme())
+    lowered["layout"]["big_table_rows"] = 2
+    monkeypatch.setattr(theme, "load_theme", lambda path=None: lowered)
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", SHAPES)
+def test_streamed_sheets_recalculate_to_the_cached_values(streamed, name, tmp_path):
+    xlsx = _build(tmp_path, name)
+    assert ooxml_problems(xlsx) == ""
+    formulas, _ = open_both(xlsx)
+    assert not formulas[formulas.sheetnames[1]].tables  # written as a plain range
+    assert same_as_recalculated(xlsx, soffice_convert(xlsx, "xlsx", tmp_path / "lo")) > 15
