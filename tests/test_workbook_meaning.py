@@ -329,3 +329,21 @@ def test_streamed_sheets_recalculate_to_the_cached_values(streamed, name, tmp_pa
     formulas, _ = open_both(xlsx)
     assert not formulas[formulas.sheetnames[1]].tables  # written as a plain range
     assert same_as_recalculated(xlsx, soffice_convert(xlsx, "xlsx", tmp_path / "lo")) > 15
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_equal_values_in_the_top_n_keep_the_table_order(tmp_path):
+    # Diensten and Handel both hold 209 dossiers: both shown, in the table's order.
+    xlsx = _build(tmp_path, "pivot", top_n=4)
+    formulas, values = open_both(xlsx)
+    data = values["Grafiekgegevens"]
+    first = header_row(formulas["Grafiekgegevens"], "Rijlabels") + 1
+    assert [data.cell(first + k, 1).value for k in range(4)] == [
+        "Industrie",
+        "Bouw",
+        "Diensten",
+        "Handel",
+    ]
+    assert [data.cell(first + k, 4).value for k in range(4)] == [1, 4, 6, 7]  # rows in the table
+    assert same_as_recalculated(xlsx, soffice_convert(xlsx, "xlsx", tmp_path / "lo")) > 20
