@@ -171,6 +171,7 @@ def test_two_level_header_is_merged_over_each_group(built):
     merged = sorted(str(m) for m in ws.merged_cells.ranges)
     assert merged == ["B4:D4", "E4:G4", "H4:J4"]
     assert [ws["B4"].value, ws["E4"].value, ws["H4"].value] == ["OND", "ONTW", "ICON"]
+    assert ws.print_title_rows == "$4:$5"  # both header rows on every printed page
     cols = headers(ws, 5)
     assert "# Limburg (OND)" in cols and "# Limburg (ICON)" in cols
     total = 10

@@ -201,7 +201,7 @@ def write(ctx: Context, worksheet: Any, layout: TableLayout) -> None:
                 ws.write_string(row, 0, line, formats.note())
 
     ws.freeze_panes(layout.first_row, 1)
-    print_setup(ctx.style, ws, layout.header_row, pages_wide(ctx.style, sizes))
+    print_setup(ctx.style, ws, layout.header_row, pages_wide(ctx.style, sizes), layout.group_row)
     if pages_wide(ctx.style, sizes) > 1:
         ws.repeat_columns(0)
 
