@@ -169,8 +169,9 @@ def test_two_level_header_is_merged_over_each_group(built):
     formulas, values = open_both(built["groups"])
     ws, wv = formulas["Per jaar"], values["Per jaar"]
     merged = sorted(str(m) for m in ws.merged_cells.ranges)
-    assert merged == ["B4:D4", "E4:G4", "H4:J4"]
-    assert [ws["B4"].value, ws["E4"].value, ws["H4"].value] == ["OND", "ONTW", "ICON"]
+    # each band over its measures and the recomputed ratio and check beside its percentage
+    assert merged == ["B4:F4", "G4:K4", "L4:P4"]
+    assert [ws["B4"].value, ws["G4"].value, ws["L4"].value] == ["OND", "ONTW", "ICON"]
     assert ws.print_title_rows == "$4:$5"  # both header rows on every printed page
     cols = headers(ws, 5)
     assert "# Limburg (OND)" in cols and "# Limburg (ICON)" in cols
@@ -184,7 +185,7 @@ def test_two_level_header_is_merged_over_each_group(built):
         x for x in charts if '<c:grouping val="clustered"/>' in x and '<c:barDir val="col"/>' in x
     ]
     assert clustered  # one series per group
-    assert "'Per jaar'!$B$4" in clustered[0] and "'Per jaar'!$E$4" in clustered[0]
+    assert "'Per jaar'!$B$4" in clustered[0] and "'Per jaar'!$G$4" in clustered[0]
 
 
 def test_provinces_prose_total_shares_and_average(built):

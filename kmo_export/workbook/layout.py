@@ -178,19 +178,12 @@ def plan(
     texts = _grouped([header_text(c.text(language)) for c in columns], table, language)
     names = [lower_first(t) for t in texts]
     quoted_names = [name_of(c, labels, t) for c, t in zip(columns, texts, strict=True)]
-    headers = [header_text(table.label_column.text(language))]
-    level_col = None
-    if table.has_hierarchy:
-        level_col = len(headers)
-        headers.append(labels["workbook.table.level"])
-    value_cols = tuple(range(len(headers), len(headers) + len(columns)))
-    headers += texts
     published = any(c.is_percent for c in columns)
 
     def name(index: int) -> dict[str, str]:
         return {"column": names[index], "name": quoted_names[index]}
 
-    derived: list[DerivedColumn] = []
+    planned: list[tuple[Derived, str, str | None]] = []  # (figure, header, check header)
     recomputed_shares = {
         d.source for d in analysis.derived if d.kind is DerivedKind.RATIO and d.other is None
     }
@@ -240,13 +233,37 @@ def plan(
                 )
         else:
             header = labels.get(f"workbook.table.{kind.value}", **name(d.source))
-        column = len(headers)
-        headers.append(header_text(header))
         check = None
         if kind is DerivedKind.RATIO and d.published is not None:
-            check = len(headers)
-            headers.append(labels.get("workbook.table.ratio_check", **name(d.published)))
-        derived.append(DerivedColumn(d, column, header, check))
+            check = labels.get("workbook.table.ratio_check", **name(d.published))
+        planned.append((d, header_text(header), check))
+
+    # The sheet's columns: each measure, a published percentage followed by its recomputed
+    # ratio and check; then the other derived figures.
+    headers = [header_text(table.label_column.text(language))]
+    level_col = None
+    if table.has_hierarchy:
+        level_col = len(headers)
+        headers.append(labels["workbook.table.level"])
+    value_cols: list[int] = []
+    derived: list[DerivedColumn] = []
+
+    def place(d: Derived, header: str, check: str | None) -> None:
+        column = len(headers)
+        headers.append(header)
+        if check is not None:
+            headers.append(check)
+        derived.append(DerivedColumn(d, column, header, column + 1 if check else None))
+
+    beside = {d.published: (d, h, c) for d, h, c in planned if d.kind is DerivedKind.RATIO}
+    for j, text in enumerate(texts):
+        value_cols.append(len(headers))
+        headers.append(text)
+        if j in beside:
+            place(*beside[j])
+    for d, header, check in planned:
+        if d.kind is not DerivedKind.RATIO:
+            place(d, header, check)
     _unique(headers)
     derived = [DerivedColumn(d.derived, d.column, headers[d.column], d.check) for d in derived]
     caption = table.caption_text(language)
@@ -272,7 +289,7 @@ def plan(
         title,
         big,
         level_col,
-        value_cols,
+        tuple(value_cols),
         tuple(derived),
         headers,
         header_row,

@@ -48,9 +48,10 @@ def widths(limits: dict[str, Any], layout: TableLayout, labels: Any) -> list[flo
         len(labels["workbook.table.check"]) + 1,
         *(len(layout.headers[layout.value_cols[r.check.index]]) + 1 for r in layout.recon),
     )
-    out: list[float] = [min(max(limits["min"], longest + 2), limits["max_label"])]
+    out: list[float] = [float(limits["min"])] * len(layout.headers)
+    out[0] = min(max(limits["min"], longest + 2), limits["max_label"])
     if layout.level_col is not None:
-        out.append(max(limits["min"], len(layout.headers[layout.level_col]) + 2))
+        out[layout.level_col] = max(limits["min"], len(layout.headers[layout.level_col]) + 2)
     for j, column in enumerate(table.value_columns):
         biggest = Decimal(0)
         text = 0
@@ -63,22 +64,16 @@ def widths(limits: dict[str, Any], layout: TableLayout, labels: Any) -> list[flo
         if total is not None:
             biggest = max(biggest, abs(total))
         digits = max(_figure_width(biggest, column.decimals, column.type), text)
-        header = header_width(limits, layout.headers[len(out)])
-        out.append(min(max(limits["min"], digits, header), limits["max_number"]))
+        c = layout.value_cols[j]
+        header = header_width(limits, layout.headers[c])
+        out[c] = min(max(limits["min"], digits, header), limits["max_number"])
     for d in layout.derived:
-        base = (
-            out[layout.value_cols[d.derived.source]]
-            if d.kind.value in ("average", "change")
-            else limits["min"]
-        )
-        out.append(min(max(base, header_width(limits, d.header)), limits["max_number"]))
+        source = out[layout.value_cols[d.derived.source]]
+        base = source if d.kind.value in ("average", "change") else limits["min"]
+        out[d.column] = min(max(base, header_width(limits, d.header)), limits["max_number"])
         if d.check is not None:
-            out.append(
-                min(
-                    max(limits["min"], header_width(limits, layout.headers[d.check])),
-                    limits["max_number"],
-                )
-            )
+            check = header_width(limits, layout.headers[d.check])
+            out[d.check] = min(max(limits["min"], check), limits["max_number"])
     # The reconciliation block below uses columns B to E: room for its figures and status.
     if layout.recon and len(out) > 1:
         figures = [

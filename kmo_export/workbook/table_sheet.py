@@ -240,8 +240,16 @@ def _group_headers(ctx: Context, ws: Any, layout: TableLayout) -> None:
     language = ctx.report.language
     row = layout.group_row
     for group in layout.table.groups:
+        members = {i for i, c in enumerate(layout.columns) if c.key in group.keys}
         cols = sorted(
-            layout.value_cols[i] for i, c in enumerate(layout.columns) if c.key in group.keys
+            [layout.value_cols[i] for i in members]
+            + [
+                c
+                for d in layout.derived
+                if d.kind is DerivedKind.RATIO and d.derived.published in members
+                for c in (d.column, d.check)
+                if c is not None
+            ]
         )
         if not cols:
             continue
