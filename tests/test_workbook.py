@@ -212,10 +212,10 @@ def test_chart_data_is_top_n_plus_other_by_formula(bundled_xlsx, dataset):
         # LARGE finds the k-th value, MATCH its row in the table, INDEX the label: they re-rank.
         assert ws.cell(r, 2).value == f"=LARGE('Per thema'!$B$5:$B$62,{k + 1})"
         assert wv.cell(r, 2).value == row.values[0]
-        position = ws.cell(r, 4).value.text
+        position = ws.cell(r, 3).value.text
         assert position.startswith("=MATCH(1,ISNUMBER('Per thema'!$B$5:$B$62)")
-        assert wv.cell(r, 4).value == i + 1
-        assert ws.cell(r, 1).value == f"=INDEX('Per thema'!$A$5:$A$62,D{r})"
+        assert wv.cell(r, 3).value == i + 1
+        assert ws.cell(r, 1).value == f"=INDEX('Per thema'!$A$5:$A$62,C{r})"
         assert wv.cell(r, 1).value == row.label
     other = first + 15
     # The other row's label counts its rows by formula (58 themes less the top 15).
@@ -226,7 +226,7 @@ def test_chart_data_is_top_n_plus_other_by_formula(bundled_xlsx, dataset):
     )
     assert ws.cell(other, 2).value == f"=SUM('Per thema'!$B$5:$B$62)-SUM(B{first}:B{other - 1})"
     assert wv.cell(other, 2).value == sum(r.values[0] for r in by_projects[15:])
-    assert close(wv.cell(other, 3).value, 1)  # the Pareto line ends at 100 %
+    assert close(wv.cell(other, 4).value, 1)  # the Pareto line ends at 100 %
 
 
 def test_charts_reference_the_intended_cells(bundled_xlsx):
@@ -243,9 +243,9 @@ def test_charts_reference_the_intended_cells(bundled_xlsx):
         "'Grafiekgegevens'!$B$4",
         "'Grafiekgegevens'!$A$5:$A$19",
         "'Grafiekgegevens'!$B$5:$B$19",
-        "'Grafiekgegevens'!$C$4",
+        "'Grafiekgegevens'!$D$4",
         "'Grafiekgegevens'!$A$5:$A$19",
-        "'Grafiekgegevens'!$C$5:$C$19",
+        "'Grafiekgegevens'!$D$5:$D$19",
     ]
     assert subsidy == [
         "'Grafiekgegevens'!$B$23",
@@ -263,7 +263,7 @@ def test_charts_reference_the_intended_cells(bundled_xlsx):
     formulas, _ = open_both(bundled_xlsx)
     assert formulas["Grafiekgegevens"]["B23"].value == "Toegekende subsidie (€)"
     assert formulas["Grafiekgegevens"]["B24"].value == "=LARGE('Per thema'!$C$5:$C$62,1)"
-    assert formulas["Grafiekgegevens"]["D24"].value.text.startswith("=MATCH(1,")
+    assert formulas["Grafiekgegevens"]["C24"].value.text.startswith("=MATCH(1,")
     drawing = zip_text(bundled_xlsx, "xl/drawings/drawing1.xml")
     assert drawing.count('descr="') == 4  # alt text on every chart
 

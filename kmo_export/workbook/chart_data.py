@@ -23,7 +23,7 @@ from .sizing import header_height
 from .style import number_format
 
 #: Columns of a top-N block on the chart-data sheet.
-LABEL, VALUE, CUMULATIVE, POSITION = range(4)
+LABEL, VALUE, POSITION, CUMULATIVE = range(4)
 
 
 @dataclass
@@ -112,7 +112,7 @@ def write_data(ctx: Context, ws: Any, blocks: list[Block]) -> None:
     """Write the chart-data sheet: per block a heading, a header and the top N as formulas."""
     labels, formats = ctx.labels, ctx.formats
     widths = ctx.style["widths"]
-    column_widths = [widths["max_label"], widths["max_number"], widths["max_number"], 12]
+    column_widths = [widths["max_label"], widths["max_number"], 12, widths["max_number"]]
     for c, width in enumerate(column_widths):
         ws.set_column(c, c, width)
     ws.write_string(0, 0, labels["workbook.charts.data_title"], formats.title())
@@ -124,8 +124,8 @@ def write_data(ctx: Context, ws: Any, blocks: list[Block]) -> None:
             [
                 header_text(b.layout.headers[0]),
                 header_text(b.layout.headers[b.layout.value_cols[b.index]]),
-                labels["workbook.charts.cumulative"],
                 labels["workbook.charts.position"],
+                labels["workbook.charts.cumulative"],
             ],
             column_widths,
         )
