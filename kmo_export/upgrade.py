@@ -19,6 +19,7 @@ from typing import Any
 
 from .errors import DatasetError, UpgradeError
 from .loader import _parse_yaml, _split_scale, read_dataset, read_text
+from .model import Dataset
 from .output import WrittenFile, atomic_write
 
 #: Rendered flow collections up to this width stay on one line (rows always do).
@@ -36,7 +37,8 @@ def upgrade_text(path: Path, target: Path | None = None) -> str:
     ``target`` is where the text will be written: table files (``rows_file``) are named
     relative to it. Raises DatasetError if ``path`` is not a valid dataset.
     """
-    read_dataset(path)  # a dataset that does not load is not upgraded
+    dataset = read_dataset(path)  # a dataset that does not load is not upgraded
+    implied = _implied_averages(dataset)
     file = str(path)
     text = read_text(path)
     data, lines = _parse_yaml(text, file)
@@ -50,7 +52,7 @@ def upgrade_text(path: Path, target: Path | None = None) -> str:
             continue
         if key == "answers" and isinstance(value, list):
             value = [
-                _answer(a, f"answers[{i}]", comments, path, target or path)
+                _answer(a, f"answers[{i}]", comments, path, target or path, implied)
                 for i, a in enumerate(value)
             ]
         out[key] = value
@@ -89,7 +91,27 @@ def upgrade(path: Path, target: Path, force: bool = False) -> WrittenFile:
 # -- the format-2 structure ------------------------------------------------------------------
 
 
-def _answer(raw: Any, path: str, comments: _Comments, source: Path, target: Path) -> Any:
+def _implied_averages(dataset: Dataset) -> dict[str, tuple[str, str]]:
+    # The average format 1 implies (amount per count, as the analysis reads it), by table id:
+    # format 2 declares it, so that both formats give the same outputs.
+    from .analysis import analyse
+
+    analysis = analyse(dataset)
+    out = {}
+    for _, table in dataset.tables:
+        for average in analysis.table(table).averages:
+            out[table.id] = (average.numerator, average.denominator)
+    return out
+
+
+def _answer(
+    raw: Any,
+    path: str,
+    comments: _Comments,
+    source: Path,
+    target: Path,
+    implied: dict[str, tuple[str, str]] | None = None,
+) -> Any:
     # paragraphs + tables -> content blocks in the same order (the paragraphs first).
     if not isinstance(raw, dict) or ("paragraphs" not in raw and "tables" not in raw):
         return raw
@@ -99,7 +121,7 @@ def _answer(raw: Any, path: str, comments: _Comments, source: Path, target: Path
     for paragraph in [paragraphs] if isinstance(paragraphs, str) else paragraphs:
         content.append({"text": paragraph})
     for j, table in enumerate(raw.get("tables") or []):
-        block = {"table": _table(table, source, target)}
+        block = {"table": _table(table, source, target, implied or {})}
         comments.move(f"{path}.tables[{j}]", block, None)
         content.append(block)
     comments.move(path, out, None)
@@ -112,8 +134,11 @@ def _answer(raw: Any, path: str, comments: _Comments, source: Path, target: Path
     return out
 
 
-def _table(raw: Any, source: Path, target: Path) -> Any:
-    # columns -> dimension + measures; total -> total.values; rows_file relative to target
+def _table(
+    raw: Any, source: Path, target: Path, implied: dict[str, tuple[str, str]] | None = None
+) -> Any:
+    # columns -> dimension + measures; total -> total.values; rows_file relative to target;
+    # the average format 1 implied -> derived
     if not isinstance(raw, dict):
         return raw
     out: dict[str, Any] = {}
@@ -136,6 +161,11 @@ def _table(raw: Any, source: Path, target: Path) -> Any:
             out[key] = Path(os.path.relpath(file, target.resolve().parent)).as_posix()
         else:
             out[key] = value
+    average = (implied or {}).get(str(raw.get("id")))
+    if average is not None:
+        keys = {c.get("key") for c in columns if isinstance(c, dict)}
+        key = next(k for k in ("average", *(f"average_{n}" for n in range(2, 99))) if k not in keys)
+        out["derived"] = [{"key": key, "divide": list(average)}]
     return out
 
 

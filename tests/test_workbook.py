@@ -11,6 +11,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from openpyxl.worksheet.formula import ArrayFormula
 
 from kmo_export.loader import load
 from kmo_export.model import Report
@@ -89,26 +90,29 @@ def test_theme_table_formulas_and_cached_values(bundled_xlsx, dataset):
         assert close(wv.cell(r, share_s).value, s / total_s)
         assert close(wv.cell(r, average).value, s / p)
         assert close(wv.cell(r, cumulative).value, running)
-        assert wv.cell(r, rank).value == 1 + sum(1 for q in all_projects if q > p)
+        # Rank 1 is the largest; equal values are ranked in the published order.
+        ties_above = sum(1 for q in all_projects[:i] if q == p)
+        assert wv.cell(r, rank).value == 1 + sum(1 for q in all_projects if q > p) + ties_above
+        assert ws.cell(r, cumulative).value == f"=SUM($B$5:B{r})/$B$63"
     total = h + 1 + len(table_.rows)
-    assert ws.cell(total, projects).value.startswith("=SUBTOTAL(9,")
+    assert ws.cell(total, projects).value == "=SUBTOTAL(9,$B$5:$B$62)"
     assert wv.cell(total, projects).value == 173053
     assert close(wv.cell(total, subsidy).value, total_s, cent=True)
     assert close(wv.cell(total, share_p).value, 1)
     assert close(wv.cell(total, average).value, total_s / total_p)
-    # The two themes with 39 projects share rank 53.
+    # The two themes with 39 projects: ranks 53 and 54 in the published order.
     ranks = {ws.cell(h + 1 + i, 1).value: wv.cell(h + 1 + i, rank).value for i in range(58)}
-    assert ranks["Intellectuele eigendom"] == ranks["Cybersecurity"] == 53
+    assert (ranks["Intellectuele eigendom"], ranks["Cybersecurity"]) == (53, 54)
 
 
-def test_theme_table_is_a_named_excel_table_without_filter_buttons(bundled_xlsx):
+def test_theme_table_is_a_named_excel_table_with_filter_buttons(bundled_xlsx):
     formulas, _ = open_both(bundled_xlsx)
     ws = formulas["Per thema"]
     assert list(ws.tables) == ["tbl_themes"]
     tbl = ws.tables["tbl_themes"]
     assert tbl.ref == "A4:H63"
     assert tbl.totalsRowCount == 1
-    assert tbl.autoFilter is None
+    assert tbl.autoFilter is not None and tbl.autoFilter.ref == "A4:H62"
     assert ws.freeze_panes == "B5"
     assert ws.print_title_rows == "$4:$4"
     assert ws.page_setup.orientation == "landscape"
@@ -131,6 +135,7 @@ def test_reconciliation_reads_ok(bundled_xlsx):
         assert ws.cell(r, 4).value.startswith("=ROUND(")
         assert wv.cell(r, 4).value == 0
         assert wv.cell(r, 5).value == "OK"
+        assert ws.cell(r, 5).value.startswith("=IF(ISNUMBER(")
     assert wv["B3"].value == "OK" and ws["B3"].value.startswith("=IF(COUNTIF(")
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
     assert any('"VERSCHIL"' in f for r in rules for f in r.formula)
@@ -169,7 +174,7 @@ def test_key_figures_point_at_the_table_totals(bundled_xlsx):
     assert ws.cell(r, 2).value == "='Per thema'!$C$63"
     assert close(wv.cell(r, 2).value, Decimal("56813023.08"), cent=True)
     r = found["Gemiddelde: toegekende subsidie (€) / aantal projecten"]
-    assert ws.cell(r, 2).value.startswith("=IF(")
+    assert ws.cell(r, 2).value == "='Per thema'!$F$63"  # the average's cell on the total row
     assert close(wv.cell(r, 2).value, Decimal("56813023.08") / 173053)
 
 
@@ -203,10 +208,15 @@ def test_chart_data_is_top_n_plus_other_by_formula(bundled_xlsx, dataset):
     first = header_row(ws, "Thema") + 1
     for k, row in enumerate(by_projects[:15]):
         i = table_.rows.index(row)
-        assert ws.cell(first + k, 1).value == f"='Per thema'!$A${5 + i}"
-        assert wv.cell(first + k, 1).value == row.label
-        assert ws.cell(first + k, 2).value == f"='Per thema'!$B${5 + i}"
-        assert wv.cell(first + k, 2).value == row.values[0]
+        r = first + k
+        # LARGE finds the k-th value, MATCH its row in the table, INDEX the label: they re-rank.
+        assert ws.cell(r, 2).value == f"=LARGE('Per thema'!$B$5:$B$62,{k + 1})"
+        assert wv.cell(r, 2).value == row.values[0]
+        position = ws.cell(r, 3).value.text
+        assert position.startswith("=MATCH(1,ISNUMBER('Per thema'!$B$5:$B$62)")
+        assert wv.cell(r, 3).value == i + 1
+        assert ws.cell(r, 1).value == f"=INDEX('Per thema'!$A$5:$A$62,C{r})"
+        assert wv.cell(r, 1).value == row.label
     other = first + 15
     # The other row's label counts its rows by formula (58 themes less the top 15).
     assert wv.cell(other, 1).value == "Overige (43 rijen)"
@@ -214,24 +224,34 @@ def test_chart_data_is_top_n_plus_other_by_formula(bundled_xlsx, dataset):
         "=IF((COUNT('Per thema'!$B$5:$B$62)-15)=1,\"Overige (1 rij)\","
         '"Overige ("&(COUNT(\'Per thema\'!$B$5:$B$62)-15)&" rijen)")'
     )
-    assert ws.cell(other, 2).value == f"='Per thema'!$B$63-SUM(B{first}:B{other - 1})"
+    assert ws.cell(other, 2).value == f"=SUM('Per thema'!$B$5:$B$62)-SUM(B{first}:B{other - 1})"
     assert wv.cell(other, 2).value == sum(r.values[0] for r in by_projects[15:])
-    assert close(wv.cell(other, 3).value, 1)  # the Pareto line ends at 100 %
+    assert close(wv.cell(other, 4).value, 1)  # the Pareto line ends at 100 %
 
 
 def test_charts_reference_the_intended_cells(bundled_xlsx):
     names = sorted(n for n in zip_names(bundled_xlsx) if re.match(r"xl/charts/chart\d+\.xml", n))
     refs = [re.findall(r"<c:f>(.*?)</c:f>", zip_text(bundled_xlsx, n)) for n in names]
     assert len(refs) == 4
-    projects, pareto, subsidy, usage = refs
-    assert projects == ["'Grafiekgegevens'!$A$5:$A$20", "'Grafiekgegevens'!$B$5:$B$20"]
+    projects, subsidy, pareto, usage = refs
+    assert projects == [
+        "'Grafiekgegevens'!$B$4",
+        "'Grafiekgegevens'!$A$5:$A$20",
+        "'Grafiekgegevens'!$B$5:$B$20",
+    ]
     assert pareto == [  # the top 15 only: no "other" column in the sorted Pareto
+        "'Grafiekgegevens'!$B$4",
         "'Grafiekgegevens'!$A$5:$A$19",
         "'Grafiekgegevens'!$B$5:$B$19",
+        "'Grafiekgegevens'!$D$4",
         "'Grafiekgegevens'!$A$5:$A$19",
-        "'Grafiekgegevens'!$C$5:$C$19",
+        "'Grafiekgegevens'!$D$5:$D$19",
     ]
-    assert subsidy == ["'Grafiekgegevens'!$A$24:$A$39", "'Grafiekgegevens'!$B$24:$B$39"]
+    assert subsidy == [
+        "'Grafiekgegevens'!$B$23",
+        "'Grafiekgegevens'!$A$24:$A$39",
+        "'Grafiekgegevens'!$B$24:$B$39",
+    ]
     assert usage == [
         "'Benutting'!$B$4",
         "'Benutting'!$A$5:$A$6",
@@ -242,7 +262,8 @@ def test_charts_reference_the_intended_cells(bundled_xlsx):
     ]
     formulas, _ = open_both(bundled_xlsx)
     assert formulas["Grafiekgegevens"]["B23"].value == "Toegekende subsidie (€)"
-    assert formulas["Grafiekgegevens"]["B24"].value == "='Per thema'!$C$5"  # largest subsidy
+    assert formulas["Grafiekgegevens"]["B24"].value == "=LARGE('Per thema'!$C$5:$C$62,1)"
+    assert formulas["Grafiekgegevens"]["C24"].value.text.startswith("=MATCH(1,")
     drawing = zip_text(bundled_xlsx, "xl/drawings/drawing1.xml")
     assert drawing.count('descr="') == 4  # alt text on every chart
 
@@ -253,7 +274,9 @@ def test_every_formula_cell_caches_a_value(bundled_xlsx):
     for ws in formulas.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
+                if isinstance(cell.value, ArrayFormula) or (
+                    isinstance(cell.value, str) and cell.value.startswith("=")
+                ):
                     count += 1
                     cached = values[ws.title][cell.coordinate].value
                     assert cached is not None, (ws.title, cell.coordinate)
@@ -320,7 +343,7 @@ def _reconciliation_rows(ws) -> list[int]:
     rows = []
     for r in range(1, ws.max_row + 1):
         value = ws.cell(r, 5).value
-        if isinstance(value, str) and value.startswith("=IF(ABS("):
+        if isinstance(value, str) and value.startswith("=IF(ISNUMBER(") and "ABS(" in value:
             rows.append(r)
     return rows
 
@@ -410,7 +433,7 @@ def test_multi_table_with_hierarchy_and_empty_cells(tmp_path):
     assert ws.cell(h + 6, projects).value is None  # Brugge: empty, not 0
     assert wv.cell(h + 6, share_p).value == "–"
     assert wv.cell(h + 4, average).value == "–"  # Gent: no subsidy
-    assert close(wv.cell(h + 2, share_p).value, Decimal(4) / 15)  # detail share of the total
+    assert ws.cell(h + 2, share_p).value is None  # a detail row's share is in the row above
     assert ws.cell(h + 1, level).value == 0 and ws.cell(h + 2, level).value == 1
     # Cumulative share and rank only on level-0 rows.
     assert close(wv.cell(h + 1, cumulative).value, Decimal(10) / 15)
@@ -428,7 +451,11 @@ def test_multi_table_with_hierarchy_and_empty_cells(tmp_path):
     assert "Aandeel aandeel (%)" not in cols2  # no share of a percentage
     assert ws2.cell(h2 + 1, cols2["Budget"]).number_format == '#,##0.00 "mln" [$€-813]'
     assert wv2["B3"].value == "OK"
-    assert close(wv2.cell(h2 + 4, cols2["Aandeel (%)"]).value, Decimal("99.9"))
+    # A percentage is a fraction with a percent format; its total is the published one, no sum.
+    pct = cols2["Aandeel (%)"]
+    assert ws2.cell(h2 + 1, pct).value == pytest.approx(0.6)
+    assert ws2.cell(h2 + 1, pct).number_format == "0.0%"
+    assert ws2.cell(h2 + 4, pct).value == pytest.approx(1.0)
     cover = "\n".join(
         str(c.value) for row in formulas["Over deze cijfers"].iter_rows() for c in row if c.value
     )
@@ -493,7 +520,7 @@ def test_hostile_labels_stay_text(tmp_path):
     # The chart series only reference the label cells.
     data = formulas["Grafiekgegevens"]
     refs = [c.value for row in data.iter_rows(max_col=1) for c in row if c.value]
-    assert any(str(r).startswith(f"='{name}'!$A$") for r in refs)
+    assert any(str(r).startswith(f"=INDEX('{name}'!$A$") for r in refs)
 
 
 def test_safe_sheet_names():

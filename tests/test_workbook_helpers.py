@@ -120,3 +120,35 @@ def zip_text(path: Path, member: str) -> str:
 def zip_names(path: Path) -> list[str]:
     with zipfile.ZipFile(path) as z:
         return z.namelist()
+
+
+def formula_text(value: Any) -> str | None:
+    """The formula of a cell value read with openpyxl (an array formula's text too), or None."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    if isinstance(value, ArrayFormula):
+        return str(value.text)
+    return value if isinstance(value, str) and value.startswith("=") else None
+
+
+def same_as_recalculated(original: Path, recalculated: Path) -> int:
+    """Assert every formula of ``original`` caches what the engine computed in ``recalculated``;
+    return how many formulas were compared."""
+    formulas, cached = open_both(original)
+    _, theirs = open_both(recalculated)
+    checked = 0
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                text = formula_text(cell.value)
+                if not text:
+                    continue
+                mine = cached[ws.title][cell.coordinate].value
+                got = theirs[ws.title][cell.coordinate].value
+                where = (original.stem, ws.title, cell.coordinate, text)
+                if isinstance(mine, str):
+                    assert got == mine, where
+                else:
+                    assert close(got, Decimal(repr(mine))), (*where, mine, got)
+                checked += 1
+    return checked

@@ -311,7 +311,7 @@ def _derived(
         out.append(
             Average(
                 key,
-                r.text(item, "label", where) or key,
+                r.text(item, "label", where, required=False) or "",  # none: the outputs' words
                 divide[0],
                 divide[1],
                 r.text(item, "label_en", where, required=False),

@@ -1,13 +1,20 @@
 """The finance workbook (.xlsx). Entry point: :func:`render_xlsx`.
 
 This module is the packager: it alone knows which sheets there are, in which order and under
-which names. Each part of the output has its own module:
+which names. The workbook follows the analysis (:mod:`kmo_export.analysis`): every derived
+figure is the analysis' figure, written as a formula with the analysis' value cached; the
+renderers format, they do not compute. Each part of the output has its own module:
 
 * :mod:`.cover` - "Over deze cijfers": title, the source in full, contents, notes;
-* :mod:`.table_sheet` - one sheet per table of an answer (formulas, totals, reconciliation);
+* :mod:`.layout` - where everything of a table sheet stands (planned before anything is written);
+* :mod:`.formulas` - the formula of each derived figure, one pattern per column;
+* :mod:`.table_sheet` - writes a table sheet (figures, formulas, total row, reconciliation);
+* :mod:`.sizing` - column widths, header heights, pages across;
 * :mod:`.usage` - "Benutting", when the dataset has usage figures;
-* :mod:`.key_figures` - "Kerncijfers", when the dataset has the number of enterprises;
-* :mod:`.charts` - the charts sheet and the sheet of series behind it;
+* :mod:`.key_figures` - "Kerncijfers": figures stated in the text and the table's totals;
+* :mod:`.chart_data` - the top-N series behind the category charts (formulas that re-rank);
+* :mod:`.charts` - the charts the analysis plans;
+* :mod:`.page` - the printed page of every sheet;
 * :mod:`.style` - the house theme (``templates/theme.toml``) and the cell formats.
 
 Big tables are streamed (XlsxWriter ``constant_memory``, switched on for their sheet only),
@@ -19,22 +26,30 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Report
+
+if TYPE_CHECKING:
+    from ..labels import Labels
+    from .chart_data import ChartsPlan
+    from .layout import TableLayout
 
 
 def render_xlsx(report: Report, path: Path) -> None:
     """Write the workbook for ``report`` to ``path``."""
+    from ..analysis import analyse
     from ..labels import labels as catalogue
-    from . import charts, cover, key_figures, table_sheet, usage
+    from . import chart_data, charts, cover, key_figures, layout, table_sheet, usage
     from .context import Context
-    from .names import header_text, join, long_date, quoted, safe_sheet_name
-    from .style import Formats, is_million, style_for
+    from .names import header_text, join, long_date, name_of, safe_sheet_name
+    from .style import Formats, multiplier, style_for
 
     style = style_for(report.language)
     labels = catalogue(report.language)
+    language = report.language
     dataset = report.dataset
+    analysis = analyse(dataset)
     big_rows = style["layout"]["big_table_rows"]
     streamed = any(len(t.rows) > big_rows for _, t in dataset.tables)
     # Small workbooks are assembled in memory (no temporary files); big ones stream to disk.
@@ -63,37 +78,43 @@ def render_xlsx(report: Report, path: Path) -> None:
     cover_name = safe_sheet_name(labels["workbook.sheets.cover"], taken)
     layouts = []
     for answer, table in dataset.tables:
-        label = header_text(table.label_column.label)
+        label = header_text(table.label_column.text(language))
         wanted = labels.get(
             "workbook.sheets.table",
             label=label[:1].lower() + label[1:],
-            label_name=quoted(label, labels),
+            label_name=name_of(table.label_column, labels),
         )
         name = safe_sheet_name(wanted, taken)
-        layouts.append(table_sheet.plan(ctx, answer, table, name, big_rows))
+        layouts.append(
+            layout.plan(labels, language, answer, table, analysis.table(table), name, big_rows)
+        )
     figures = dataset.key_figures
     usage_layout = (
         usage.UsageLayout(safe_sheet_name(labels["workbook.sheets.usage"], taken), figures.usage)
         if figures.usage is not None
         else None
     )
+    has_key_figures = figures.enterprises is not None or bool(dataset.figures)
     key_name = (
-        safe_sheet_name(labels["workbook.sheets.key_figures"], taken)
-        if figures.enterprises is not None
-        else None
+        safe_sheet_name(labels["workbook.sheets.key_figures"], taken) if has_key_figures else None
     )
-    blocks = charts.plan(layouts, report.top_n)
-    has_charts = bool(blocks) or usage_layout is not None
+    chart_plan = chart_data.plan(layouts, report.top_n)
+    has_charts = bool(chart_plan) or usage_layout is not None
     charts_name = safe_sheet_name(labels["workbook.sheets.charts"], taken) if has_charts else None
-    data_name = safe_sheet_name(labels["workbook.sheets.chart_data"], taken) if blocks else None
+    data_name = (
+        safe_sheet_name(labels["workbook.sheets.chart_data"], taken) if chart_plan.blocks else None
+    )
 
-    contents = [(layout.sheet, _table_contents(layout, labels)) for layout in layouts]
+    contents = [(lay.sheet, _table_contents(lay, labels)) for lay in layouts]
     if usage_layout is not None:
         contents.append((usage_layout.sheet, labels["workbook.cover.sheet_usage"]))
     if key_name is not None:
-        contents.append((key_name, labels["workbook.cover.sheet_key_figures"]))
+        key = "sheet_key_figures" if figures.enterprises is not None else "sheet_key_figures_stated"
+        contents.append((key_name, labels[f"workbook.cover.{key}"]))
     if charts_name is not None:
-        contents.append((charts_name, _charts_contents(blocks, usage_layout, report.top_n, labels)))
+        contents.append(
+            (charts_name, _charts_contents(chart_plan, usage_layout, report.top_n, labels))
+        )
     if data_name is not None:
         contents.append((data_name, labels["workbook.cover.sheet_chart_data"]))
 
@@ -118,13 +139,18 @@ def render_xlsx(report: Report, path: Path) -> None:
                 answer=e.answer,
             )
         )
-    amounts = [c for _, t in dataset.tables for c in t.value_columns if c.type == "amount"]
-    if any(not is_million(c) for c in amounts) or figures.usage is not None:
+    amounts = [c for _, t in dataset.tables for c in t.value_columns if c.is_money]
+    scales = {multiplier(c) for c in amounts}
+    if 0 in scales or figures.usage is not None:
         notes.append(labels["workbook.cover.note_euro"])
-    if any(is_million(c) for c in amounts):
+    if 6 in scales:
         notes.append(labels["workbook.cover.note_euro_million"])
+    if 3 in scales:
+        notes.append(labels["workbook.cover.note_euro_thousand"])
+    if any(c.is_percent for _, t in dataset.tables for c in t.value_columns):
+        notes.append(labels["workbook.cover.note_percent"])
     notes.append(labels["workbook.cover.note_formulas"])
-    inconsistent = [layout.sheet for layout in layouts if layout.table.discrepancies()]
+    inconsistent = [lay.sheet for lay in layouts if lay.analysis.failed_total_checks]
     if inconsistent:
         notes.append(
             labels.get("workbook.cover.note_inconsistent", tables=join(inconsistent, labels))
@@ -132,56 +158,68 @@ def render_xlsx(report: Report, path: Path) -> None:
 
     # The sheets, in order.
     cover.write(ctx, workbook.add_worksheet(cover_name), contents, notes)
-    for layout in layouts:
-        table_sheet.write(ctx, _add_sheet(workbook, layout.sheet, stream=layout.big), layout)
+    for lay in layouts:
+        table_sheet.write(ctx, _add_sheet(workbook, lay.sheet, stream=lay.big), lay)
     if usage_layout is not None:
         usage.write(ctx, workbook.add_worksheet(usage_layout.sheet), usage_layout)
     if key_name is not None:
-        first = next((layout for layout in layouts if layout.table.value_columns), None)
-        key_figures.write(ctx, workbook.add_worksheet(key_name), figures, first)
+        first = next((lay for lay in layouts if lay.table.value_columns), None)
+        key_figures.write(ctx, workbook.add_worksheet(key_name), analysis, first, layouts)
     if charts_name is not None:
         charts_sheet = workbook.add_worksheet(charts_name)
         if data_name is not None:
-            charts.write_data(ctx, workbook.add_worksheet(data_name), blocks)
-        charts.write_charts(ctx, workbook, charts_sheet, data_name or "", blocks, usage_layout)
+            chart_data.write_data(ctx, workbook.add_worksheet(data_name), chart_plan.blocks)
+        charts.write_charts(ctx, workbook, charts_sheet, data_name or "", chart_plan, usage_layout)
     workbook.close()
 
 
 # The cover's line for a table sheet: the derived columns and the check it really has.
-def _table_contents(layout: Any, labels: Any) -> str:
+def _table_contents(layout: TableLayout, labels: Labels) -> str:
     from .names import join
 
-    kinds = list(dict.fromkeys(d.kind for d in layout.derived))
-    check = "check" if layout.table.reported_total is not None else "no_check"
+    kinds = list(dict.fromkeys(d.kind.value for d in layout.derived))
+    check = "check" if layout.recon else "no_check"
     values = {
         "answer": layout.answer.number,
         "title": layout.title,
         "check": labels[f"workbook.cover.{check}"],
     }
+    suffix = "" if layout.has_total else "_no_total"
     if not kinds:
-        return labels.get("workbook.cover.sheet_table_plain", **values)
+        return labels.get(f"workbook.cover.sheet_table_plain{suffix}", **values)
     derived = join([labels[f"workbook.cover.derived_{kind}"] for kind in kinds], labels)
+    if suffix:
+        return labels.get("workbook.cover.sheet_table_no_total", derived=derived, **values)
     return labels.get("workbook.cover.sheet_table", derived=derived, **values)
 
 
 # The cover's line for the charts sheet: the kinds of chart it really holds.
-def _charts_contents(blocks: list[Any], usage: Any, top_n: int, labels: Any) -> str:
+def _charts_contents(plan: ChartsPlan, usage: Any, top_n: int, labels: Labels) -> str:
+    from ..analysis import ChartKind
     from .names import join
 
     parts = []
-    if any(b.rest is not None for b in blocks):
+    bars = [c.block for c in plan.charts if c.plan.kind is ChartKind.BARS and c.block]
+    if any(b.has_other for b in bars):
         parts.append(labels.get("workbook.cover.chart_top", n=top_n))
-    if any(b.rest is None for b in blocks):
+    if any(not b.has_other and b.top.rest_count for b in bars):
+        parts.append(labels.get("workbook.cover.chart_top_only", n=top_n))
+    if any(not b.top.rest_count for b in bars):
         parts.append(labels["workbook.cover.chart_all"])
-    if any(b.pareto for b in blocks):
+    kinds = plan.kinds
+    if ChartKind.PARETO in kinds:
         parts.append(labels["workbook.cover.chart_pareto"])
+    if kinds & {ChartKind.COLUMNS, ChartKind.LINE}:
+        parts.append(labels["workbook.cover.chart_ordered"])
+    if ChartKind.GROUPS in kinds:
+        parts.append(labels["workbook.cover.chart_groups"])
     if usage is not None:
         parts.append(labels["workbook.cover.chart_usage"])
     return labels.get("workbook.cover.sheet_charts", charts=join(parts, labels))
 
 
 # A whole number in running text (nl 69.215, en 69,215).
-def _number(value: Any, labels: Any) -> str:
+def _number(value: Any, labels: Labels) -> str:
     from .names import number_text
 
     return number_text(value, labels)
@@ -199,18 +237,25 @@ def _add_sheet(workbook: Any, name: str, stream: bool) -> Any:
 
 
 _WORKBOOK_CLASS: Any = None
-#: The worksheet functions the workbook's formulas use (all in Excel 2007 and LibreOffice).
+#: The worksheet functions the workbook's formulas use (all in Excel 2007, LibreOffice, Gnumeric).
 CLASSIC_FUNCTIONS = frozenset(
     {
         "ABS",
+        "AND",
         "COUNT",
         "COUNTIF",
         "COUNTIFS",
         "IF",
+        "INDEX",
+        "ISNUMBER",
+        "LARGE",
+        "MATCH",
         "N",
+        "NOT",
         "OR",
         "RANK",
         "ROUND",
+        "ROW",
         "SUBTOTAL",
         "SUM",
         "SUMIF",
@@ -254,10 +299,12 @@ def _workbook_class() -> Any:
         # XlsxWriter rewrites every formula with ~30 regular expressions to prefix functions
         # newer than Excel 2007; our formulas use only classic functions, so skip that for them.
         def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
-            body = formula[1:] if formula.startswith("=") else formula
+            body = formula[1:] if formula.startswith("{") else formula  # an array formula
+            body = body[1:] if body.startswith("=") else body
+            body = body[:-1] if formula.startswith("{") and body.endswith("}") else body
             if set(function.findall(body)) <= CLASSIC_FUNCTIONS:
                 return body
-            return super()._prepare_formula(formula, expand_future_functions)
+            return str(super()._prepare_formula(formula, expand_future_functions))
 
     class _Core(Core):
         language = ""

@@ -37,6 +37,12 @@ class Context:
     def question_date(self) -> str:
         return long_date(self.report.dataset.date, self.labels)
 
+    def number(self, value: int) -> str:
+        """A whole number in running text (nl 69.215, en 69,215)."""
+        from .names import number_text
+
+        return number_text(value, self.labels)
+
     def status_formats(self, worksheet: Any, cells: str) -> None:
         """Highlight OK (green) and the mismatch status (red) in ``cells``."""
         from .names import formula_text

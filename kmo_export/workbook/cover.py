@@ -7,6 +7,7 @@ from typing import Any
 
 from .context import Context
 from .names import quote_sheet
+from .page import print_setup
 
 
 def write(ctx: Context, ws: Any, contents: list[tuple[str, str]], notes: list[str]) -> None:
@@ -69,11 +70,7 @@ def write(ctx: Context, ws: Any, contents: list[tuple[str, str]], notes: list[st
             row += 1
             ws.write_string(row, 1, note, wrap)
             _height(ws, row, note, text_width)
-    layout = ctx.style["layout"]
-    ws.set_landscape()
-    ws.set_paper(layout["paper"])
-    ws.fit_to_pages(1, 0)
-    ws.set_footer(layout["footer"])
+    print_setup(ctx.style, ws)
 
 
 # Rows with wrapped text get the height of their lines (Excel does not measure on load).

@@ -9,6 +9,7 @@ from decimal import Decimal
 from xlsxwriter.utility import xl_col_to_name
 
 from ..labels import Labels
+from ..model import Column
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _SPACES = re.compile(r"\s+")
@@ -46,7 +47,7 @@ def quote_sheet(name: str) -> str:
 
 def col(index: int) -> str:
     """Column letters of a 0-based column index."""
-    return xl_col_to_name(index)
+    return str(xl_col_to_name(index))
 
 
 def ref(row: int, column: int, absolute: bool = False) -> str:
@@ -79,27 +80,35 @@ def lower_first(text: str) -> str:
     return text
 
 
+def name_of(column: Column, labels: Labels, text: str | None = None) -> str:
+    """A column's name in a sentence of ``labels``' language: its own English label as it is,
+    a label of the dataset in another language quoted (``‘Thema’``)."""
+    own = labels.language == "en" and column.label_en
+    shown = text if text is not None else header_text(column.text(labels.language))
+    return shown if own else quoted(shown, labels)
+
+
 def quoted(text: str, labels: Labels) -> str:
     """A label of the dataset quoted as a name (``‘Thema’``), for sentences in another language."""
     return labels.get("workbook.quote", text=header_text(text))
 
 
 def long_date(day: dt.date, labels: Labels) -> str:
-    """``24 september 2020`` / ``24 September 2020``."""
-    months = labels.section("workbook")["months"]
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+    """``24 september 2020`` / ``24 September 2020`` (Babel, the catalogue's locale)."""
+    from ..formatting import date
+
+    return date(day, labels.language)
 
 
 def number_text(value: Decimal | int, labels: Labels, decimals: int = 0) -> str:
-    """A number in running text: ``7.500`` (nl), ``7,500`` (en)."""
-    text = f"{Decimal(value):,.{decimals}f}"
-    if labels.locale.startswith("nl"):
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    """A number in running text: ``7.500`` (nl), ``7,500`` (en) (Babel)."""
+    from ..formatting import number
+
+    return number(value, labels.language, decimals)
 
 
 def join(items: list[str], labels: Labels) -> str:
-    """``a, b en c`` / ``a, b and c``."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {labels['workbook.and']} " + items[-1]
+    """``a, b en c`` / ``a, b and c`` (Babel)."""
+    from ..formatting import join as format_list
+
+    return str(format_list(items, labels.language)) if items else ""

@@ -9,28 +9,47 @@ from ..theme import STYLE_ENV
 from ..theme import load_theme as load_style
 from ..theme import theme_for as style_for
 
-__all__ = ["STYLE_ENV", "Formats", "is_million", "load_style", "number_format", "style_for"]
+__all__ = ["STYLE_ENV", "Formats", "load_style", "number_format", "style_for"]
 
 
-def number_format(style: dict[str, Any], column: Column) -> str:
-    """The number format code of a value column of the dataset."""
+def number_format(style: dict[str, Any], column: Column, decimals: int | None = None) -> str:
+    """The number format code of a measure (``decimals`` overrides the column's own).
+
+    Amounts follow the measure's unit multiplier (``mln``, ``k``); percentages are stored as
+    fractions and shown with a percent format; a number shows its unit.
+    """
     codes = style["number_formats"]
-    decimals = "." + "0" * column.decimals if column.decimals else ""
-    if column.type is ColumnType.COUNT:
-        return codes["count"]
+    places = column.decimals if decimals is None else decimals
+    fraction = "." + "0" * places if places else ""
+    if column.type is ColumnType.COUNT and decimals is None:
+        return str(codes["count"])
     if column.type is ColumnType.AMOUNT:
-        unit = (column.unit or "EUR").replace(" ", "").lower()
-        code = codes["euro_million"] if "million" in unit or "mln" in unit else codes["euro"]
-        return code.format(decimals=decimals)
+        key = {6: "euro_million", 3: "euro_thousand"}.get(multiplier(column), "euro")
+        return str(codes[key]).format(decimals=fraction)
     if column.type is ColumnType.PERCENT:
-        return codes["percent_value"].format(decimals=decimals)
-    return codes["number"].format(decimals=decimals)
+        return str(codes["percent"]).format(decimals=fraction)
+    code = str(codes["number"]).format(decimals=fraction)
+    if column.type is ColumnType.NUMBER and column.unit:
+        unit = column.unit.replace('"', "")
+        code += f' "{unit}"'
+    return code
 
 
-def is_million(column: Column) -> bool:
-    """Whether an amount column is in millions of euro."""
+def multiplier(column: Column) -> int:
+    """The unit multiplier of a measure (6: million).
+
+    Until the format-2 loader sets it for format-1 units, "EUR million" means 6 here.
+    """
+    if column.multiplier or column.type is not ColumnType.AMOUNT:
+        return column.multiplier
     unit = (column.unit or "").replace(" ", "").lower()
-    return column.type is ColumnType.AMOUNT and ("million" in unit or "mln" in unit)
+    return 6 if unit in ("eurmillion", "eurmln", "mlneur") else 0
+
+
+def share_format(style: dict[str, Any], decimals: int = 1) -> str:
+    """A computed share or percentage (a fraction) with ``decimals`` shown."""
+    fraction = "." + "0" * decimals if decimals else ""
+    return str(style["number_formats"]["percent"]).format(decimals=fraction)
 
 
 class Formats:

@@ -9,7 +9,8 @@ from typing import Any
 from ..model import Usage
 from .context import Context
 from .names import formula_text, long_date, number_text, quote_sheet, ref
-from .table_sheet import header_height
+from .page import print_setup
+from .sizing import header_height
 
 HEADER_ROW, FIRST_ROW = 3, 4
 SIZE, MAXIMUM, AVERAGE, USE, STATED, CHECK = range(6)
@@ -137,8 +138,4 @@ def write(ctx: Context, ws: Any, layout: UsageLayout) -> None:
             formats.note(),
         )
     ws.freeze_panes(FIRST_ROW, 1)
-    layout_style = ctx.style["layout"]
-    ws.set_landscape()
-    ws.set_paper(layout_style["paper"])
-    ws.fit_to_pages(1, 0)
-    ws.set_footer(layout_style["footer"])
+    print_setup(ctx.style, ws)
