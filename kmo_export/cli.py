@@ -45,7 +45,7 @@ def _fail(lines: list[str]) -> NoReturn:
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-class _FormatList(click.ParamType):
+class _FormatList(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.2
     # "-f docx,pdf", "-f all", or one format; each value a tuple of formats.
     name = "FORMAT[,FORMAT...]"
     choices = tuple(FORMATS)

@@ -93,11 +93,6 @@ class Column:
     group: str | None = None  # the label of its column group (two-level header)
 
     @property
-    def is_additive(self) -> bool:
-        # Format-1 meaning, until the renderers ask Table.adds_up / the analysis instead.
-        return self.type in (ColumnType.COUNT, ColumnType.AMOUNT, ColumnType.NUMBER)
-
-    @property
     def is_percent(self) -> bool:
         return self.type is ColumnType.PERCENT
 
@@ -431,83 +426,6 @@ class Table:
     def has_empty_cells(self) -> bool:
         return any(v is None for i in range(len(self.value_columns)) for v in self.rows.column(i))
 
-    def discrepancies(self) -> list[Discrepancy]:
-        """Columns whose reported total differs from the sum of the rows."""
-        if self.reported_total is None:
-            return []
-        found = []
-        for i, column in enumerate(self.value_columns):
-            reported = self.reported_total[i]
-            computed = self.computed_total(i)
-            if reported is None or computed is None:
-                continue
-            if column.type is ColumnType.PERCENT:
-                # Published percentages are rounded per row: 99.99 % is 100 %.
-                tolerance = Decimal(len(self.top_rows)) * Decimal(5).scaleb(-column.decimals - 1)
-                if abs(reported - computed) <= tolerance:
-                    continue
-            elif reported == computed:
-                continue
-            found.append(Discrepancy(self.id, column, reported, computed))
-        return found
-
-    # -- figures the renderers compute with (formulas in the workbook carry these values) --
-
-    def share(self, row: Row, index: int) -> Decimal | None:
-        """Row value as a fraction of the computed total of column ``index``."""
-        value, total = row.values[index], self.computed_total(index)
-        if value is None or not total:
-            return None
-        return value / total
-
-    def ranked(self, index: int) -> list[Row]:
-        """Top-level rows by column ``index``, largest first; ties keep the published order."""
-        rows = [r for r in self.top_rows if r.values[index] is not None]
-        return sorted(rows, key=lambda r: -r.values[index])  # type: ignore[operator]
-
-    def top(self, index: int, n: int) -> tuple[list[Row], Decimal | None]:
-        """The ``n`` largest rows by column ``index`` and the sum of all the others."""
-        ranked = self.ranked(index)
-        rest = ranked[n:]
-        return ranked[:n], (sum((r.values[index] for r in rest), Decimal(0)) if rest else None)  # type: ignore[misc]
-
-    @property
-    def count_column(self) -> int | None:
-        """Index of the first count column (ranks, cumulative shares, charts follow it)."""
-        return _first(self.value_columns, ColumnType.COUNT)
-
-    @property
-    def amount_column(self) -> int | None:
-        return _first(self.value_columns, ColumnType.AMOUNT)
-
-    @property
-    def primary_column(self) -> int | None:
-        """The column charts and rankings use: the first count, else the first additive one."""
-        if self.count_column is not None:
-            return self.count_column
-        for i, column in enumerate(self.value_columns):
-            if column.is_additive:
-                return i
-        return None
-
-
-def _first(columns: Sequence[Column], kind: ColumnType) -> int | None:
-    return next((i for i, c in enumerate(columns) if c.type is kind), None)
-
-
-@dataclass(frozen=True)
-class Discrepancy:
-    """A reported total that is not the sum of its rows: a fact about the source."""
-
-    table_id: str
-    column: Column
-    reported: Decimal
-    computed: Decimal
-
-    @property
-    def difference(self) -> Decimal:
-        return self.reported - self.computed
-
 
 @dataclass(frozen=True)
 class Part:
@@ -701,9 +619,6 @@ class Dataset:
 
     def question(self, number: int) -> Question | None:
         return next((q for q in self.questions if q.number == number), None)
-
-    def discrepancies(self) -> list[Discrepancy]:
-        return [d for _, table in self.tables for d in table.discrepancies()]
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,9 @@ the analysis.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 
 import docx
@@ -24,8 +22,7 @@ import pytest
 from lxml import etree
 
 from kmo_export.brief import load_template, render_docx
-from kmo_export.errors import DatasetError
-from kmo_export.loader import load, read_dataset
+from kmo_export.loader import read_dataset
 from kmo_export.model import CheckKind, ColumnType, Dataset, DimensionKind, Report, Table
 from kmo_export.workbook import render_xlsx
 
@@ -116,30 +113,9 @@ def row_sum(table: Table, index: int) -> Decimal:
     )
 
 
-@cache
-def reads_format_2() -> bool:
-    """Whether this version's loader reads format 2 (until it is merged, it refuses it)."""
-    try:
-        load(ROOT / "data" / "examples" / "year-series-ratio.yaml")
-    except DatasetError as exc:
-        return "unsupported format" not in str(exc)
-    return True
-
-
-def workbook_follows_analysis() -> bool:
-    """Whether this version's workbook takes its figures from the analysis (its formulas
-    module exists from then on)."""
-    return importlib.util.find_spec("kmo_export.workbook.formulas") is not None
-
-
 @pytest.fixture(scope="module", params=DATASETS, ids=lambda p: p.stem)
 def built(request, tmp_path_factory):
     path: Path = request.param
-    if path != BUNDLED and not reads_format_2():
-        pytest.skip("the format-2 loader is not merged yet")
-    if path != BUNDLED and not workbook_follows_analysis():
-        # Until the workbook branch is merged, the workbook has its own (format-1) figures.
-        pytest.skip("the workbook that follows the analysis is not merged yet")
     data = read_dataset(path)  # an inconsistent answer is built too (--allow-inconsistent)
     out = tmp_path_factory.mktemp(path.stem)
     report = Report(data, "nl", allow_inconsistent=True)

@@ -386,19 +386,7 @@ ALL_TEXTS = sorted(
 
 @pytest.mark.parametrize(
     "name",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the renderers do not handle not-available cells yet "
-                "(workbook/table_sheet._widths, formatting.number)",
-            ),
-        )
-        if name == "not_available.txt"
-        else name
-        for name in ALL_TEXTS
-    ],
+    ALL_TEXTS,
 )
 def test_every_imported_text_checks_and_builds(tmp_path, name):
     from kmo_export.build import BuildOptions, build

@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import reading
 from ..errors import DatasetError
+from ..limits import MAX_LEVEL
 from ..model import Dataset, Person, Source
 from ..yaml_lines import parse_yaml
 from .answers import _answers, _questions
@@ -25,7 +26,6 @@ from .columns import _split_scale as _split_scale
 from .fields import MAX_DIGITS, MAX_TEXT, MISSING, _quote, _Reader
 from .figures import _figures, _key_figures
 from .table_files import MAX_ROWS, TOTAL_LABELS
-from .tables import MAX_LEVEL
 
 __all__ = [
     "DATASET_SUFFIXES",

@@ -123,7 +123,7 @@ class _Reader:
                 where, f"is {len(value):,} characters long; Excel holds at most {MAX_TEXT:,}"
             )
             return None
-        return value
+        return str(value)
 
     # One paragraph or a list of them.
     def paragraphs(

@@ -22,8 +22,10 @@ from ..model import (
     ColumnType,
     DimensionKind,
     Row,
+    Rows,
     Table,
     TotalSource,
+    column_scale,
 )
 from .columns import (
     _cell,
@@ -87,6 +89,7 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
             else "has no rows: give rows or rows_file",
         )
         return None
+    rows: Rows | list[Row]
     if has_rows:
         rows = _inline_rows(r, r.seq(raw, "rows", path), f"{path}.rows", columns)
         file_total: tuple[str, tuple[Cell, ...]] | None = None
@@ -109,7 +112,7 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
     table = Table(
         id=table_id,
         columns=columns,
-        rows=rows,
+        rows=rows if isinstance(rows, Rows) else Rows([column_scale(c) for c in columns[1:]], rows),
         caption=r.text(raw, "caption", path, required=False),
         total_label=total.label,
         reported_total=total.reported,
