@@ -175,26 +175,22 @@ def _texts(dataset: Dataset) -> Iterator[tuple[str, str]]:
         for k, text in enumerate(texts):
             yield f"{name}[{k}]", text
     for i, figure in enumerate(dataset.figures):
-        stated: tuple[tuple[str, str | None], ...] = (
-            ("what", figure.what),
-            ("what_en", figure.what_en),
-            ("sentence", figure.sentence),
+        yield from _present(
+            f"figures[{i}]",
+            (("what", figure.what), ("what_en", figure.what_en), ("sentence", figure.sentence)),
         )
-        for name, said in stated:
-            if said:
-                yield f"figures[{i}].{name}", said
     from .validate import table_paths  # the field paths of format 1 and format 2
 
     for path, table in table_paths(dataset):
-        captions = (
-            ("caption", table.caption),
-            ("caption_en", table.caption_en),
-            ("total.label", table.total_label),
-            ("total.sentence", table.total_sentence),
+        yield from _present(
+            path,
+            (
+                ("caption", table.caption),
+                ("caption_en", table.caption_en),
+                ("total.label", table.total_label),
+                ("total.sentence", table.total_sentence),
+            ),
         )
-        for name, caption in captions:
-            if caption:
-                yield f"{path}.{name}", caption
         for k, text in enumerate(table.notes):
             yield f"{path}.notes[{k}]", text
         for c, column in enumerate(table.columns):
@@ -210,6 +206,13 @@ def _texts(dataset: Dataset) -> Iterator[tuple[str, str]]:
     if usage is not None:
         for i, size in enumerate(usage.sizes):
             yield f"key_figures.usage.sizes[{i}].label", size.label
+
+
+# The texts that are given, each with its field below ``path``.
+def _present(path: str, texts: tuple[tuple[str, str | None], ...]) -> Iterator[tuple[str, str]]:
+    for name, text in texts:
+        if text:
+            yield f"{path}.{name}", text
 
 
 # Every whole number that names something (a question, an answer, a year), with its field.

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .. import formatting as fmt
-from ..analysis import Analysis, DerivedKind, analyse
+from ..analysis import Analysis, DerivedKind, TableAnalysis, analyse
 from ..model import Answer, Part, Report, Table, Usage
 from . import wordml
 from .charts import add_chart
@@ -227,10 +227,7 @@ class Composer:
         if long:
             assert index is not None
             self.annex.append(table)
-            top = ta.top(index, n)
-            body = layout.body(top.rows)
-            if top.rest_count:
-                body.append(layout.rest(top))
+            body = _top_body(layout, ta, index, n)
             title = self.words.get(
                 "brief.top_caption",
                 caption=self.caption(table),
@@ -257,10 +254,7 @@ class Composer:
                 workbook = f"{self.dataset.stem}.xlsx"
                 rows = fmt.number(len(table.rows), self.lang)
                 if index is not None and ta.ranks_categories:
-                    top = ta.top(index, ANNEX_SHOWN)
-                    body = layout.body(top.rows)
-                    if top.rest_count:
-                        body.append(layout.rest(top))
+                    body = _top_body(layout, ta, index, ANNEX_SHOWN)
                     note = self.words.get(
                         "brief.shortened",
                         rows=rows,
@@ -469,3 +463,12 @@ _NUMBERED = re.compile(r"^\s*(tabel|table)\s+(\S+?)[.:]", re.IGNORECASE)
 
 
 __all__ = ["Composer"]
+
+
+# The rows of the ``n`` largest, then one row for all the others (where there are others).
+def _top_body(layout: TableLayout, ta: TableAnalysis, index: int, n: int) -> list[list[Cell]]:
+    top = ta.top(index, n)
+    body = layout.body(top.rows)
+    if top.rest_count:
+        body.append(layout.rest(top))
+    return body
