@@ -1,176 +1,36 @@
-"""Every figure that is not in the source, computed in one place from the model.
-
-The renderers only format what this module gives them: the workbook writes each derived figure
-as a formula with the value computed here cached, the brief prints the same value. A derived
-figure is computed only where it means something:
-
-* shares, ranks, cumulative shares and top-N + the rest: additive measures over categories;
-* the change on the previous period: counts, amounts and numbers over periods (not for a partial
-  period such as "2025 (31/10)", which is not comparable with a full one);
-* recomputed ratios: percentages declared as ``ratio`` or ``share_of``, per row and on the total
-  row, where the total is the ratio of the totals, never a sum;
-* averages: only where the dataset declares them (format 1: amount per count, its one meaning);
-* reconciliations: a published total against the sum of the rows (additive measures), against
-  the ratio of the totals (ratios), or not at all (anything else).
-
-Each derived figure carries its :class:`Definition` (what is divided by what), which both
-outputs show.
-"""
+"""The derived figures of one table, each only where it means something."""
 
 from __future__ import annotations
 
 import heapq
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from functools import cached_property
 
-from .checks import HUNDRED, ratio_percent, within_rounding
-from .model import (
+from ..checks import HUNDRED, ratio_percent, within_rounding
+from ..model import (
     Average,
-    CellRef,
-    CheckKind,
     Column,
     ColumnType,
-    Dataset,
     DimensionKind,
-    Figure,
     NotAvailable,
     Table,
     TotalSource,
 )
+from .kinds import (
+    ChartPlan,
+    Definition,
+    Derived,
+    DerivedKind,
+    RatioCheck,
+    TopN,
+    TotalCheck,
+    TotalKind,
+)
 
 #: A period label with a qualifier in brackets is a partial period: "2025 (31/10)".
 _PARTIAL = re.compile(r"\(.*\)|\*$")
-
-
-class DerivedKind(StrEnum):
-    """What a derived figure is."""
-
-    SHARE = "share"  # a row's part of the column total (fraction)
-    CUMULATIVE = "cumulative"  # running share in table order (fraction)
-    RANK = "rank"  # 1 = largest; ties keep the published order
-    AVERAGE = "average"  # one measure divided by another, per row
-    RATIO = "ratio"  # a published percentage recomputed (fraction)
-    CHANGE = "change"  # the change on the previous period, in the measure's unit
-    CHANGE_PERCENT = "change_percent"  # the same as a fraction of the previous period
-
-
-class TotalKind(StrEnum):
-    """How the figure on a table's total row came about."""
-
-    SUM = "sum"  # the sum of the top-level rows of an additive measure
-    RATIO = "ratio"  # the ratio of the totals of its numerator and denominator
-    PUBLISHED = "published"  # only as published (a measure that does not add up)
-
-
-@dataclass(frozen=True)
-class Definition:
-    """What a derived figure divides by what: measure keys of its table."""
-
-    kind: DerivedKind
-    measure: str  # the measure it derives from (an average: the numerator)
-    denominator: str | None = None  # an average or a ratio: the measure it divides by
-
-
-@dataclass(frozen=True)
-class Derived:
-    """A derived column: its definition and where its inputs stand (value indexes)."""
-
-    definition: Definition
-    source: int  # value index of ``definition.measure``
-    other: int | None = None  # value index of ``definition.denominator``
-    label: str | None = None  # a declared average's own label
-    label_en: str | None = None
-    decimals: int = 2
-    published: int | None = None  # RATIO: value index of the published percentage it checks
-
-    @property
-    def kind(self) -> DerivedKind:
-        return self.definition.kind
-
-
-@dataclass(frozen=True)
-class TotalCheck:
-    """A published total held against what the rows say (a finding when ``ok`` is False)."""
-
-    index: int  # value index of the measure
-    column: Column
-    kind: TotalKind
-    published: Decimal
-    computed: Decimal
-
-    @property
-    def difference(self) -> Decimal:
-        return self.published - self.computed
-
-    @property
-    def ok(self) -> bool:
-        if self.kind is TotalKind.SUM:
-            return self.published == self.computed
-        return within_rounding(self.published, self.computed, places=self.column.decimals)
-
-
-@dataclass(frozen=True)
-class RatioCheck:
-    """A published percentage on one row held against the ratio it declares."""
-
-    index: int  # value index of the percentage (or plain ratio)
-    row: int  # row index
-    published: Decimal
-    computed: Decimal  # in the published figure's terms: a percentage (9.7959...) or a ratio
-    places: int  # the decimals the figure is published with
-    numerator: Decimal | None = None  # what was divided, for messages
-    denominator: Decimal | None = None
-
-    @property
-    def ok(self) -> bool:
-        return within_rounding(self.published, self.computed, places=self.places)
-
-
-@dataclass(frozen=True)
-class TopN:
-    """The ``n`` largest top-level rows of a measure and what the others add up to."""
-
-    index: int
-    rows: tuple[int, ...]  # row indexes, largest first; ties keep the published order
-    rest_count: int
-    rest_total: Decimal | None  # None when the measure does not add up (no 'other' bar)
-
-
-class ChartKind(StrEnum):
-    """A chart the data supports."""
-
-    BARS = "bars"  # categories sorted by size, top N (+ other for an additive measure)
-    PARETO = "pareto"  # bars by size with the cumulative share (additive measures only)
-    COLUMNS = "columns"  # periods or ordered classes in their order
-    LINE = "line"  # a percentage over periods in their order
-    GROUPS = "groups"  # clustered columns: one series per column group
-
-
-@dataclass(frozen=True)
-class ChartPlan:
-    """One chart both outputs draw: what kind, which measures, which rows."""
-
-    kind: ChartKind
-    measures: tuple[int, ...]  # value indexes, one series each (GROUPS: one per group)
-    secondary: tuple[int, ...] = ()  # percentages drawn as a line on a second axis
-    top: TopN | None = None
-
-
-@dataclass(frozen=True)
-class FigureResult:
-    """A key figure stated in the text and what the rest of the answer says of it."""
-
-    figure: Figure
-    computed: Decimal | None = None  # what its check computes (a percentage as a percentage)
-    ok: bool | None = None  # None: no check, or nothing to check against
-
-    @property
-    def contradicted(self) -> bool:
-        return self.ok is False
 
 
 class TableAnalysis:
@@ -585,165 +445,6 @@ class TableAnalysis:
 
     def charts(self, top_n: int) -> tuple[ChartPlan, ...]:
         """The charts the table supports, in the order both outputs draw them."""
-        columns = self.columns
-        percents = [i for i, c in enumerate(columns) if c.is_percent]
-        others = [i for i, c in enumerate(columns) if not c.is_percent]
-        if self.table.groups:
-            return self._group_charts()
-        if self.kind is not DimensionKind.CATEGORY:
-            out = []
-            for kind in (ColumnType.COUNT, ColumnType.AMOUNT, ColumnType.NUMBER):
-                measures = tuple(i for i in others if columns[i].type is kind)
-                if not measures:
-                    continue
-                keys = {columns[i].key for i in measures}
-                secondary = tuple(i for i in percents if _numerator(columns[i]) in keys)
-                out.append(ChartPlan(ChartKind.COLUMNS, measures, secondary))
-            drawn = {i for plan in out for i in plan.secondary}
-            rest = tuple(i for i in percents if i not in drawn)
-            if rest:
-                out.append(ChartPlan(ChartKind.LINE, rest))
-            return tuple(out)
-        out = []
-        for i in others:
-            if columns[i].type in (ColumnType.COUNT, ColumnType.AMOUNT):
-                out.append(ChartPlan(ChartKind.BARS, (i,), top=self.top(i, top_n)))
-        primary = self.primary
-        if primary is not None and len(self.table.top_rows) > 2:
-            out.append(ChartPlan(ChartKind.PARETO, (primary,), top=self.top(primary, top_n)))
-        if not out:
-            for i in percents[:1] or others[:1]:
-                out.append(ChartPlan(ChartKind.BARS, (i,), top=self.top(i, top_n)))
-        return tuple(out)
+        from .charts import plan_charts
 
-    def _group_charts(self) -> tuple[ChartPlan, ...]:
-        # Clustered columns: for each position within the groups, one series per group.
-        groups = self.table.groups
-        width = min(len(g.keys) for g in groups)
-        out = []
-        for position in range(width):
-            measures = tuple(self.index(g.keys[position]) for g in groups)
-            if any(m is None for m in measures):
-                continue
-            indexes = tuple(m for m in measures if m is not None)
-            kind = ChartKind.LINE if self.columns[indexes[0]].is_percent else ChartKind.GROUPS
-            out.append(ChartPlan(kind, indexes))
-        return tuple(out[:2]) if len(out) > 2 else tuple(out)
-
-
-@dataclass
-class Analysis:
-    """The derived figures of a whole dataset: its tables and its stated key figures."""
-
-    dataset: Dataset
-    tables: dict[str, TableAnalysis] = field(init=False)
-
-    def __post_init__(self) -> None:
-        format1 = self.dataset.format == 1
-        self.tables = {t.id: TableAnalysis(t, format1) for _, t in self.dataset.tables}
-
-    def table(self, table: Table | str) -> TableAnalysis:
-        """The analysis of ``table`` (or of the table with that id)."""
-        return self.tables[table if isinstance(table, str) else table.id]
-
-    @cached_property
-    def figures(self) -> tuple[FigureResult, ...]:
-        """Each key figure stated in the text with the result of its check."""
-        by_id = {f.id: f for f in self.dataset.figures}
-        return tuple(self._check(f, by_id) for f in self.dataset.figures)
-
-    def check_figure(self, figure: Figure) -> FigureResult:
-        """What the rest of the answer says of one stated figure."""
-        return self._check(figure, {f.id: f for f in self.dataset.figures})
-
-    def _check(self, figure: Figure, by_id: dict[str, Figure]) -> FigureResult:
-        # Hold a stated figure against its declared check; percentages compare as percentages.
-        check = figure.check
-        if check is None:
-            return FigureResult(figure)
-        computed: Decimal | None = None
-        if check.kind is CheckKind.CELL and check.cell is not None:
-            computed = self._operand(check.cell, by_id)
-        elif check.kind is CheckKind.SUM:
-            parts = [self._operand(p, by_id) for p in check.figures]
-            present = [p for p in parts if p is not None]
-            if parts and len(present) == len(parts):
-                computed = sum(present, Decimal(0))
-        elif check.kind is CheckKind.RATIO and len(check.figures) == 2:
-            num, den = (self._operand(p, by_id) for p in check.figures)
-            if num is not None and den:
-                # a ratio of base units; a percentage or plain ratio has no multiplier
-                return self._judge(
-                    figure, num * HUNDRED / den if figure.kind is ColumnType.PERCENT else num / den
-                )
-        if computed is None:
-            return FigureResult(figure)
-        if check.kind is not CheckKind.CELL or figure.kind is not ColumnType.PERCENT:
-            computed = computed.scaleb(-figure.multiplier)  # back to the figure's own units
-        return self._judge(figure, computed)
-
-    # A stated figure against what its check computed, at the figure's published rounding.
-    @staticmethod
-    def _judge(figure: Figure, computed: Decimal) -> FigureResult:
-        return FigureResult(figure, computed, within_rounding(figure.value, computed))
-
-    def operand(self, ref: str | CellRef) -> Decimal | None:
-        """A figure id or a cell reference, as a number in base units (multiplier applied)."""
-        return self._operand(ref, {f.id: f for f in self.dataset.figures})
-
-    def _operand(self, ref: str | CellRef, by_id: dict[str, Figure]) -> Decimal | None:
-        # A figure id or a cell reference, as a number in base units (multiplier applied).
-        if isinstance(ref, CellRef):
-            value = self.cell(ref)
-            table = self.dataset.table(ref.table)
-            column = table.measure(ref.measure) if table is not None else None
-            if value is None or column is None:
-                return None
-            return value if column.is_percent else value.scaleb(column.multiplier)
-        figure = by_id.get(ref)
-        if figure is None:
-            return None
-        return (
-            figure.value
-            if figure.kind is ColumnType.PERCENT
-            else figure.value.scaleb(figure.multiplier)
-        )
-
-    def cell(self, ref: CellRef) -> Decimal | None:
-        """The number in a table cell (``row`` None: the total row as shown)."""
-        table = self.dataset.table(ref.table)
-        if table is None:
-            return None
-        ta = self.table(table)
-        index = ta.index(ref.measure)
-        if index is None:
-            return None
-        if ref.row is None:
-            return ta.totals[index][0]
-        row = self.row_index(table, ref.row)
-        if row is None:
-            return None
-        value = table.rows[row].values[index]
-        return value if isinstance(value, Decimal) else None
-
-    @staticmethod
-    def row_index(table: Table, label: str) -> int | None:
-        """The index of the row labelled ``label`` (case ignored), or None."""
-        folded = label.casefold()
-        return next(
-            (i for i, text in enumerate(table.rows.labels()) if text.casefold() == folded), None
-        )
-
-    @property
-    def contradicted_figures(self) -> tuple[FigureResult, ...]:
-        return tuple(f for f in self.figures if f.contradicted)
-
-
-# The measure a percentage's ratio divides (its numerator), if it declares one.
-def _numerator(column: Column) -> str | None:
-    return column.ratio[0] if column.ratio else column.share_of
-
-
-def analyse(dataset: Dataset) -> Analysis:
-    """The derived figures of ``dataset`` (computed lazily, each once)."""
-    return Analysis(dataset)
+        return plan_charts(self, top_n)
