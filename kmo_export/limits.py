@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from .checks import published_places
 from .errors import Problem
-from .model import ColumnType, Dataset, Table
+from .model import ColumnType, Dataset, Table, table_paths
 
 #: Excel holds at most 32,767 characters in a cell, counted in UTF-16 units (an emoji is two).
 MAX_CELL_UNITS = 32_767
@@ -76,8 +76,6 @@ def check(dataset: Dataset) -> list[Problem]:
                 field,
                 f"year {day.year} is before {FIRST_YEAR}, where Excel's dates start (a typo?)",
             )
-    from .validate import table_paths  # the field paths of format 1 and format 2
-
     ids: dict[str, str] = {}
     for path, table in table_paths(dataset):
         if len(table.id) > MAX_TABLE_ID:
@@ -179,8 +177,6 @@ def _texts(dataset: Dataset) -> Iterator[tuple[str, str]]:
             f"figures[{i}]",
             (("what", figure.what), ("what_en", figure.what_en), ("sentence", figure.sentence)),
         )
-    from .validate import table_paths  # the field paths of format 1 and format 2
-
     for path, table in table_paths(dataset):
         yield from _present(
             path,

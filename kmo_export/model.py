@@ -455,3 +455,21 @@ class Report:
         if epoch and epoch.strip().isdigit():
             return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
         return dt.datetime.combine(self.dataset.date, dt.time(0, 0))
+
+
+def table_paths(dataset: Dataset) -> Iterator[tuple[str, Table]]:
+    """Every table with its field path in the dataset file, in published order."""
+    for a, answer in enumerate(dataset.answers):
+        if dataset.format < 2:
+            for t, table in enumerate(answer.tables):
+                yield f"answers[{a}].tables[{t}]", table
+            continue
+        blocks = [(f"answers[{a}].content", answer.content)]
+        blocks += [
+            (f"answers[{a}].parts[{p}].content", part.content)
+            for p, part in enumerate(answer.parts)
+        ]
+        for where, content in blocks:
+            for k, block in enumerate(content):
+                if isinstance(block, Table):
+                    yield f"{where}[{k}].table", block
