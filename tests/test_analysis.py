@@ -75,7 +75,7 @@ def themes() -> Table:
         Row("A", (D(5), D("100.10"))),
         Row("B", (D(20), D("50.00"))),
         Row("C", (D(20), D("300.05"))),
-        Row("D", (D(1), None)),
+        Row("D", (D(1), D("0.00"))),
     ]
     return Table("themes", columns, rows, reported_total=(D(46), D("450.15")))
 
@@ -146,14 +146,14 @@ def test_categories_shares_ranks_cumulative_and_top():
         D("100.10") / D("450.15"),
         D("50.00") / D("450.15"),
         D("300.05") / D("450.15"),
-        None,
+        D(0),
     ]
     rank = next(d for d in ta.derived if d.kind is DerivedKind.RANK)
     assert list(ta.values(rank)) == [3, 1, 2, 4]  # ties keep the published order
     cumulative = next(d for d in ta.derived if d.kind is DerivedKind.CUMULATIVE)
     assert list(ta.values(cumulative))[-1] == 1
     top = ta.top(1, 2)
-    assert top.rows == (2, 0) and top.rest_count == 1 and top.rest_total == D("50.00")
+    assert top.rows == (2, 0) and top.rest_count == 2 and top.rest_total == D("50.00")
     # no average unless declared (format 2)
     assert DerivedKind.AVERAGE not in {d.kind for d in ta.derived}
 
@@ -223,8 +223,7 @@ def test_not_available_and_blank_are_never_computed_with():
     # the rows do not show all the total holds: no sum is made, so no share of it either
     assert ta.not_available == (True,) and ta.sums == (None,)
     assert ta.totals == ((None, None),)
-    share = next(d for d in ta.derived if d.kind is DerivedKind.SHARE)
-    assert list(ta.values(share)) == [None, None, None, None]
+    assert DerivedKind.SHARE not in {d.kind for d in ta.derived}
     published = Table("t", columns, rows, reported_total=(D(10),))
     ta = analyse(dataset(published)).table(published)
     assert ta.total_checks == ()  # a published total beside n.v.t. is not checked as a sum
@@ -341,3 +340,15 @@ def test_bundled_dataset_keeps_its_figures(bundled_dataset):
         len(top.rows) == 15
         and top.rest_count == len(bundled_dataset.answers[3].tables[0].rows) - 15
     )
+
+
+def test_a_blank_cell_leaves_no_sum_in_format_2_and_is_left_out_in_format_1():
+    columns = (LABEL, Column("n", "Aantal", ColumnType.COUNT))
+    rows = [Row("a", (D(4),)), Row("b", (None,)), Row("c", (D(6),))]
+    table = Table("t", columns, rows)
+    ta = analyse(dataset(table)).table(table)
+    assert ta.incomplete == (True,) and ta.sums == (None,) and not ta.has_total_row
+    assert DerivedKind.SHARE not in {d.kind for d in ta.derived} and ta.primary is None
+    # format 1 documents a blank cell as left out of every sum, with a note
+    ta1 = analyse(dataset(table, format=1)).table(table)
+    assert ta1.sums == (D(10),) and ta1.has_total_row

@@ -127,7 +127,11 @@ def test_a_total_row_only_where_published_or_adding_up(built, path):
     _, sheets = _table_sheets(path, built[path.stem])
     for table, ws, wv in sheets:
         published = table.reported_total is not None
-        adds_up = any(table.adds_up(c) for c in table.value_columns)
+        # a measure adds up to a total only where its rows hold every figure (format 2)
+        adds_up = any(
+            table.adds_up(c) and not _has_not_available(table, j)
+            for j, c in enumerate(table.value_columns)
+        )
         (excel_table,) = ws.tables.values()
         assert bool(excel_table.totalsRowCount) == (published or adds_up), ws.title
         if not (published or adds_up):
@@ -155,8 +159,9 @@ def test_a_total_row_only_where_published_or_adding_up(built, path):
                 assert value is None, (ws.title, cell.coordinate, value)
 
 
+# True where a top-level cell holds no number: not available, or (format 2) left blank.
 def _has_not_available(table, j: int) -> bool:
-    return any(not isinstance(v, Decimal) and v is not None for v in table.top_rows.column(j))
+    return any(not isinstance(v, Decimal) for v in table.top_rows.column(j))
 
 
 # What each planned chart looks like in its chart part.

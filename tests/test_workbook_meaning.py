@@ -244,12 +244,10 @@ def test_not_available_blank_and_zero_are_three_things(built):
     assert ws.cell(h + 4, files).value == "x"
     assert ws.cell(h + 2, cols["Doorlooptijd"]).value == "n.v.t."
     assert ws.cell(h + 1, cols["Doorlooptijd"]).number_format == '#,##0 "dagen"'
-    # A column with a cell 'not available' has no sum of its rows, so no share of it either;
-    # its total row stays empty, and the rank skips what is not a number.
-    assert not any(t.startswith("Aandeel") for t in cols)
-    assert ws.cell(h + 6, files).value is None and ws.cell(h + 6, 1).value == "Totaal"
-    rank = cols["Rang (dossiers)"]
-    assert [wv.cell(h + k, rank).value for k in range(1, 6)] == [1, 3, "–", "–", 2]
+    # A column with a cell 'not available' or blank has no sum of its rows, so no share of it
+    # either, no rank and no total row (no measure here holds every figure).
+    assert not any(t.startswith(("Aandeel", "Rang")) for t in cols)
+    assert ws.cell(h + 6, 1).value != "Totaal"
     notes = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert "'n.v.t.', 'x', '–'" in notes
 
@@ -276,14 +274,14 @@ def test_periods_chart_in_order_with_percent_on_second_axis(built):
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("name", SHAPES)
 def test_libreoffice_recalculates_to_the_cached_values(built, name, tmp_path):
-    assert same_as_recalculated(built[name], soffice_convert(built[name], "xlsx", tmp_path)) > 20
+    assert same_as_recalculated(built[name], soffice_convert(built[name], "xlsx", tmp_path)) > 10
 
 
 @needs_gnumeric
 @pytest.mark.filterwarnings("ignore:Workbook contains no default style")  # Gnumeric's output
 @pytest.mark.parametrize("name", SHAPES)
 def test_gnumeric_recalculates_to_the_cached_values(built, name, tmp_path):
-    assert same_as_recalculated(built[name], ssconvert_recalc(built[name], tmp_path)) > 20
+    assert same_as_recalculated(built[name], ssconvert_recalc(built[name], tmp_path)) > 10
 
 
 @needs_libreoffice

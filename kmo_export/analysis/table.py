@@ -62,14 +62,25 @@ class TableAnalysis:
     def sums(self) -> tuple[Decimal | None, ...]:
         """Exact sum of the top-level rows of each additive measure (None for the others).
 
-        None too where a top-level cell is 'not available': the rows then do not show all
-        that the total holds, and no sum of them is the total.
+        None too where a top-level cell is 'not available' or (format 2) left blank: the rows
+        then do not show all that the total holds, and no sum of them is the total. (Format 1
+        documents a blank cell as left out of every sum, with a note.)
         """
         top = self.table.top_rows
         return tuple(
-            top.total(i) if add and not self.not_available[i] else None
+            top.total(i) if add and not self.incomplete[i] else None
             for i, add in enumerate(self.additive)
         )
+
+    @cached_property
+    def incomplete(self) -> tuple[bool, ...]:
+        """Per measure: do the top-level rows miss a figure (not available; format 2: blank)."""
+        top = self.table.top_rows
+        out = []
+        for i, missing in enumerate(self.not_available):
+            blank = not self._format1 and any(v is None for v in top.column(i))
+            out.append(missing or blank)
+        return tuple(out)
 
     @cached_property
     def not_available(self) -> tuple[bool, ...]:
@@ -132,7 +143,7 @@ class TableAnalysis:
     @property
     def has_total_row(self) -> bool:
         """A total row is shown when the source gives one or a measure adds up."""
-        return self.table.reported_total is not None or any(self.additive)
+        return self.table.reported_total is not None or any(s is not None for s in self.sums)
 
     @property
     def total_is_prose(self) -> bool:
@@ -239,8 +250,8 @@ class TableAnalysis:
             )
             out.append(Derived(definition, num, den, decimals=column.decimals, published=i))
         if self.ranks_categories:
-            for i, add in enumerate(self.additive):
-                if add:
+            for i, total in enumerate(self.sums):
+                if total is not None:
                     out.append(Derived(Definition(DerivedKind.SHARE, self.columns[i].key), i))
         for avg in self.averages:
             numerator, denominator = self.index(avg.numerator), self.index(avg.denominator)
@@ -271,10 +282,11 @@ class TableAnalysis:
 
     @property
     def primary(self) -> int | None:
-        """The measure rankings and the Pareto follow: the first additive count, else amount."""
+        """The measure rankings and the Pareto follow: the first count that adds up (and whose
+        rows hold every figure), else such an amount."""
         for kind in (ColumnType.COUNT, ColumnType.AMOUNT, ColumnType.NUMBER):
             for i, column in enumerate(self.columns):
-                if column.type is kind and self.additive[i]:
+                if column.type is kind and self.sums[i] is not None:
                     return i
         return None
 
