@@ -122,12 +122,12 @@ def money_short(value: Decimal | int, language: str = "nl") -> str:
     value = Decimal(value)
     if abs(value) < 1_000_000:
         return money(value, language, 0 if value == value.to_integral_value() else 2)
-    # One decimal of millions (or of billions): round half-up here, Babel only writes it.
-    step = Decimal(100_000) if abs(value) < 1_000_000_000 else Decimal(100_000_000)
-    shown = (value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
-    amount = format_compact_decimal(
-        shown, format_type="long", locale=locale(language), fraction_digits=1
-    )
+    # Always one decimal of millions (or of billions), rounded half-up: "€ 4,0 miljoen" beside
+    # "€ 56,8 miljoen"; Babel gives the word of the scale ("miljoen", "million").
+    scale = 1_000_000 if abs(value) < 1_000_000_000 else 1_000_000_000
+    word = str(format_compact_decimal(scale, format_type="long", locale=locale(language)))
+    figure = number(value / scale, language, 1)
+    amount = f"{figure} {word.split(' ', 1)[1]}" if " " in word else figure
     return labels(language).get("brief.format.euro", amount=amount)
 
 

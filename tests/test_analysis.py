@@ -352,3 +352,19 @@ def test_a_blank_cell_leaves_no_sum_in_format_2_and_is_left_out_in_format_1():
     # format 1 documents a blank cell as left out of every sum, with a note
     ta1 = analyse(dataset(table, format=1)).table(table)
     assert ta1.sums == (D(10),) and ta1.has_total_row
+
+
+def test_quarters_compare_with_the_same_quarter_a_year_earlier():
+    columns = (
+        Column("q", "Kwartaal", ColumnType.LABEL),
+        Column("n", "Aanvragen", ColumnType.COUNT),
+    )
+    labels = ["Q1 2024", "Q2 2024", "Q3 2024", "Q4 2024", "Q1 2025", "Q2 2025", "Q3 2025"]
+    table = Table("q", columns, [Row(label, (D(k),)) for k, label in enumerate(labels, 1)])
+    ta = analyse(dataset(table)).table(table)
+    assert table.kind is DimensionKind.PERIOD
+    assert ta.comparable_periods(0) == (2, 6)  # Q3 2025 against Q3 2024, not Q1 2024
+    short = Table("s", columns, [Row(label, (D(1),)) for label in labels[:3]])
+    assert analyse(dataset(short)).table(short).comparable_periods(0) is None
+    years = year_series()
+    assert analyse(dataset(years)).table(years).comparable_periods(0) == (0, 2)  # not 2025 (31/10)

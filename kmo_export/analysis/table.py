@@ -31,6 +31,12 @@ from .kinds import (
 
 #: A period label with a qualifier in brackets is a partial period: "2025 (31/10)".
 _PARTIAL = re.compile(r"\(.*\)|\*$")
+#: A part of a year in a period label: "Q3 2025", "2025Q3", "2025-K3", "H1 2024".
+_YEAR_PART = re.compile(
+    r"(?:(?P<p1>[QKTHS][1-4])\s*[-/]?\s*(?P<y1>(?:19|20)\d\d))"
+    r"|(?:(?P<y2>(?:19|20)\d\d)\s*[-/]?\s*(?P<p2>[QKTHS][1-4]))",
+    re.IGNORECASE,
+)
 
 
 class TableAnalysis:
@@ -290,6 +296,33 @@ class TableAnalysis:
                     return i
         return None
 
+    def comparable_periods(self, index: int) -> tuple[int, int] | None:
+        """Two rows of a period table whose figures of measure ``index`` may be compared.
+
+        Years: the first and the last full period. Parts of a year (quarters, halves): the last
+        full one and the same part a year earlier, never two different seasons; None where no
+        such pair is published.
+        """
+        if self.kind is not DimensionKind.PERIOD or self.table.has_hierarchy:
+            return None
+        labels = list(self.table.rows.labels())
+        full = [
+            r
+            for r, v in enumerate(self.table.rows.column(index))
+            if isinstance(v, Decimal) and r not in self.partial_periods
+        ]
+        if len(full) < 2:
+            return None
+        parts = [_part_of_year(labels[r]) for r in full]
+        if all(p is None for p in parts):
+            return full[0], full[-1]
+        last = parts[-1]
+        if last is None:
+            return None
+        year, part = last
+        earlier = next((r for r, p in zip(full, parts, strict=True) if p == (year - 1, part)), None)
+        return (earlier, full[-1]) if earlier is not None else None
+
     @cached_property
     def partial_periods(self) -> frozenset[int]:
         """Rows of a period table whose label marks a part of a period ("2025 (31/10)")."""
@@ -460,3 +493,13 @@ class TableAnalysis:
         from .charts import plan_charts
 
         return plan_charts(self, top_n)
+
+
+# (year, "Q3") for a label naming a part of a year, None for a whole year or anything else.
+def _part_of_year(label: str) -> tuple[int, str] | None:
+    found = _YEAR_PART.search(label)
+    if found is None:
+        return None
+    year = found.group("y1") or found.group("y2")
+    part = (found.group("p1") or found.group("p2")).upper().replace("K", "Q").replace("T", "Q")
+    return int(year), part

@@ -180,8 +180,9 @@ class KeyMessage:
         )
 
     def evolution(self, table: Table, ta: TableAnalysis) -> str | None:
-        """A period table's first measure in its last full period and in its first, as
-        published: ``Ingediende aanvragen: 8.120 in Q3 2025, tegenover 11.842 in Q1 2024.``"""
+        """A period table's first measure in its last full period and in a comparable earlier
+        one, as published: ``# Limburg: 228 in 2024, tegenover 186 in 2020.`` (a quarter is
+        compared with the same quarter a year earlier, never with another season)."""
         if table.kind is not DimensionKind.PERIOD or table.has_hierarchy:
             return None
         words = self.words
@@ -190,15 +191,11 @@ class KeyMessage:
             for i, column in enumerate(ta.columns):
                 if column.type is not kind:
                     continue
-                values = list(table.rows.column(i))
-                full = [
-                    r
-                    for r, v in enumerate(values)
-                    if isinstance(v, Decimal) and r not in ta.partial_periods
-                ]
-                if len(full) < 2:
+                pair = ta.comparable_periods(i)  # quarters: the same quarter a year earlier
+                if pair is None:
                     continue
-                first, last = full[0], full[-1]
+                values = list(table.rows.column(i))
+                first, last = pair
                 return words.get(
                     "brief.bullets.evolution",
                     column=words.measure(column, start=True),
