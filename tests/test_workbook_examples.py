@@ -19,7 +19,7 @@ from kmo_export.loader import read_dataset
 from kmo_export.model import DimensionKind
 
 from .conftest import ROOT, needs_gnumeric, needs_libreoffice, soffice_convert, ssconvert_recalc
-from .test_workbook_helpers import (
+from .workbook_readback import (
     build_xlsx,
     close,
     formula_text,

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from .builders import table, write_tables
 from .conftest import BUNDLED, ooxml_problems
-from .test_workbook_helpers import (
+from .workbook_readback import (
     build_xlsx,
     header_row,
     headers,
     open_both,
-    table,
-    write_dataset,
     zip_names,
     zip_text,
 )
@@ -72,7 +71,7 @@ def _budget_tables() -> list[dict]:
 @pytest.fixture(scope="module")
 def budget(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("budget")
-    return write_dataset(folder, _budget_tables(), name="begroting")
+    return write_tables(folder, _budget_tables(), name="begroting")
 
 
 @pytest.fixture(scope="module")
