@@ -171,6 +171,7 @@ def test_every_sheet_prints_landscape_one_page_wide(which, request):
 # 5. Every chart's value axes carry a title.
 def test_value_axes_have_titles(bundled_nl, budget_xlsx):
     for path in (bundled_nl, budget_xlsx):
+        assert _charts(path), path.name
         for xml in _charts(path):
             axes = re.findall(r"<c:valAx>.*?</c:valAx>", xml, re.S)
             assert axes
@@ -209,9 +210,10 @@ def test_chart_data_blocks_have_their_own_titles(bundled_nl):
 def test_key_figures_source_is_padded(bundled_nl):
     formulas, _ = open_both(bundled_nl)
     ws = formulas["Kerncijfers"]
-    for r in range(4, ws.max_row + 1):
-        if ws.cell(r, 3).value:
-            assert ws.cell(r, 3).alignment.indent >= 1, r
+    sources = [r for r in range(4, ws.max_row + 1) if ws.cell(r, 3).value]
+    assert sources
+    for r in sources:
+        assert ws.cell(r, 3).alignment.indent >= 1, r
 
 
 # 9. A computed share beside a published percentage says it is computed; detail rows have none.
@@ -231,6 +233,7 @@ def test_computed_share_is_labelled_and_detail_rows_have_no_share(budget_xlsx):
 # 10. House colours: single-series charts are house blue, never the accent colour.
 def test_bar_charts_use_the_house_colour(bundled_nl, budget_xlsx):
     for path in (bundled_nl, budget_xlsx):
-        for xml in _charts(path):
-            if '<c:barDir val="bar"/>' in xml:
-                assert "1F4E79" in xml and "ED7D31" not in xml
+        bars = [xml for xml in _charts(path) if '<c:barDir val="bar"/>' in xml]
+        assert bars, f"{path.name} has no bar chart"
+        for xml in bars:
+            assert "1F4E79" in xml and "ED7D31" not in xml
