@@ -39,6 +39,10 @@ def write_dataset(path: Path, data: dict[str, Any]) -> Path:
     return path
 
 
+# Fields written before the questions (the rest, such as key_figures, after the answers).
+_HEAD_KEYS = ("format", "number", "date", "asked_by", "addressed_to", "subject", "introduction")
+
+
 def questionnaire(
     answers: list[dict[str, Any]],
     *,
@@ -65,10 +69,6 @@ def questionnaire(
         "answers": answers,
         **extra,
     }
-
-
-# Fields written before the questions (the rest, such as key_figures, after the answers).
-_HEAD_KEYS = ("format", "number", "date", "asked_by", "addressed_to", "subject", "introduction")
 
 
 def table(
