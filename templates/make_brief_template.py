@@ -1,6 +1,7 @@
 """Make ``templates/brief.docx``, the house style of the ministerial brief.
 
-Run ``uv run python templates/make_brief_template.py`` to rebuild it; the output is
+Run ``uv run python templates/make_brief_template.py`` to rebuild it (or
+``... make_brief_template.py OUT.docx`` to write it elsewhere); the output is
 byte-identical on every run. Staff may instead edit ``brief.docx`` in Word (styles,
 margins, header, footer): the brief only needs the styles listed in ``STYLES`` below
 (``kmo_export.brief.template.REQUIRED_STYLES`` checks them by name).
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sys
 import tomllib
 import zipfile
 from pathlib import Path
@@ -62,8 +64,8 @@ KEEP = {
 }
 
 
-def main() -> None:
-    """Write templates/brief.docx."""
+def main(out: Path = OUT) -> None:
+    """Write the template to ``out`` (templates/brief.docx unless told otherwise)."""
     document = docx.Document()
     _page(document)
     _defaults(document)
@@ -86,8 +88,8 @@ def main() -> None:
     _app_properties(document)
     buffer = io.BytesIO()
     document.save(buffer)
-    OUT.write_bytes(_deterministic(buffer.getvalue()))
-    print(f"wrote {OUT}")
+    out.write_bytes(_deterministic(buffer.getvalue()))
+    print(f"wrote {out}")
 
 
 # A4, 2.5 cm margins, header and footer 1.25 cm from the edge.
@@ -298,4 +300,4 @@ def _deterministic(data: bytes) -> bytes:
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)

@@ -384,7 +384,9 @@ def test_no_header_of_a_number_column_takes_more_than_two_lines(doc_nl):
 
 def test_usage_chart_labels_share_one_number_format(brief_nl):
     package = zipfile.ZipFile(brief_nl)
-    for name in (n for n in package.namelist() if re.fullmatch(r"word/charts/chart\d+\.xml", n)):
+    names = [n for n in package.namelist() if re.fullmatch(r"word/charts/chart\d+\.xml", n)]
+    assert names
+    for name in names:
         chart = etree.fromstring(package.read(name))
         formats = {f.get("formatCode") for f in chart.iterfind(f".//{{{C}}}dLbls/{{{C}}}numFmt")}
         assert len(formats) == 1, formats

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import docx
 import pytest
-import yaml
 from babel.numbers import parse_decimal
 
 from kmo_export.analysis import analyse
@@ -20,16 +19,10 @@ from kmo_export.loader import load, read_dataset
 from kmo_export.model import Report
 from kmo_export.validate import validate
 
+from .builders import questionnaire, write_dataset
 from .conftest import ooxml_problems
 
 NBSP = "\u00a0"
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-_Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:float", str(v)))
 
 
 def nl(text: str) -> Decimal:
@@ -41,25 +34,17 @@ def q(value: Decimal, places: int) -> Decimal:
 
 
 def dataset(tmp_path: Path, name: str, answers: list[dict], **extra) -> Path:
-    data = {
-        "format": 1,
+    fields = {
         "number": 1234,
         "date": "2024-03-05",
         "asked_by": "An Vraagsteller",
         "addressed_to": {"name": "Jan Minister", "title": "Vlaams minister van Begroting"},
         "subject": "Begroting - Technische vragen",
         "introduction": ["Een inleiding."],
-        "questions": [
-            {"number": a["number"], "paragraphs": [f"Vraag over {a['number']}?"]} for a in answers
-        ],
-        "answers": answers,
         **extra,
     }
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(
-        yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
-    return path
+    data = questionnaire(answers, question=lambda number: f"Vraag over {number}?", **fields)
+    return write_dataset(tmp_path / f"{name}.yaml", data)
 
 
 def render(path: Path, language: str = "nl", **options) -> Path:

@@ -363,8 +363,6 @@ def test_import_then_check_and_build(tmp_path):
 
     target = tmp_path / "imported.yaml"
     result = invoke("import", str(SEED_TEXT), "-o", str(target))
-    if result.exit_code == 1 and "not implemented" in result.stderr:
-        pytest.skip("the importer (issue 6) has not landed yet")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"wrote {target} (format 2) from {SEED_TEXT}\n")
     assert invoke("check", str(target)).exit_code == 0

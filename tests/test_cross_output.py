@@ -245,11 +245,13 @@ def test_periods_keep_their_order_and_are_never_ranked(built):
     for table in periods:
         labels = list(table.rows.labels())
         shown = [b for c, b, _ in tables if dataset_table(data, c) is table]
+        assert shown, f"{table.id} is not in the brief"
         for body in shown:
             assert [r[0] for r in body] == labels
         heads = [" ".join(c.text for c in t.rows[0].cells) for t in document.tables]
         assert not [h for h in heads if "Rang" in h]
     package = zipfile.ZipFile(path)
+    charted = {table.id: 0 for table in periods}
     for name in (n for n in package.namelist() if re.fullmatch(r"word/charts/chart\d+\.xml", n)):
         chart = etree.fromstring(package.read(name))
         cat = chart.find(f".//{{{C}}}cat")
@@ -258,6 +260,9 @@ def test_periods_keep_their_order_and_are_never_ranked(built):
             labels = list(table.rows.labels())
             if set(found) == set(labels):
                 assert found == labels, name
+                charted[table.id] += 1
+    # Every period table is charted (a chart that matched no table would check nothing).
+    assert all(charted.values()), charted
 
 
 def test_a_total_only_where_published_or_additive(built):

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from kmo_export.cli import main
 from kmo_export.loader import TOTAL_LABELS
 
+from .builders import valid_dataset, write_dataset
 from .conftest import ooxml_problems
-from .test_hostile import valid_dataset, write_dataset
 
 LIMIT = 10**15 - 1  # the largest whole number of 15 significant digits
 COLUMNS = ("Thema", "Aantal projecten", "Toegekende subsidie (€)")

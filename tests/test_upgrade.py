@@ -18,7 +18,7 @@ from kmo_export.loader import bundled_dataset, load
 from kmo_export.model import Dataset
 from kmo_export.upgrade import UpgradeError, upgrade, upgrade_text
 
-from .test_hostile import valid_dataset, write_dataset
+from .builders import valid_dataset, write_dataset
 from .test_properties import _LABEL
 
 

@@ -16,15 +16,14 @@ from openpyxl.worksheet.formula import ArrayFormula
 from kmo_export.loader import load
 from kmo_export.model import Report
 
+from .builders import table, write_tables
 from .conftest import BUNDLED, ooxml_problems
-from .test_workbook_helpers import (
+from .workbook_readback import (
     build_xlsx,
     close,
     header_row,
     headers,
     open_both,
-    table,
-    write_dataset,
     zip_names,
     zip_text,
 )
@@ -350,7 +349,7 @@ def _reconciliation_rows(ws) -> list[int]:
 
 def test_other_shape_builds(tmp_path):
     rows = [(f"Regio {k}", 10 * k + 3, f"{1000 * k}.5{k}") for k in range(1, 8)]
-    path = write_dataset(
+    path = write_tables(
         tmp_path,
         [table("regions", rows, total={"label": "Totaal", "projects": 301, "subsidy": "28003.78"})],
         date="2023-11-30",
@@ -411,7 +410,7 @@ def test_multi_table_with_hierarchy_and_empty_cells(tmp_path):
         ],
         total={"label": "Totaal", "pct": "100.0", "budget": "4.10"},
     )
-    path = write_dataset(tmp_path, [pivot, shares])
+    path = write_tables(tmp_path, [pivot, shares])
     xlsx = build_xlsx(path, tmp_path / "out")
     assert ooxml_problems(xlsx) == ""
     formulas, values = open_both(xlsx)
@@ -465,7 +464,7 @@ def test_multi_table_with_hierarchy_and_empty_cells(tmp_path):
 
 def test_inconsistent_total_builds_with_difference(tmp_path):
     rows = [("A", 10, "100.00"), ("B", 20, "200.00"), ("C", 30, "300.00")]
-    path = write_dataset(
+    path = write_tables(
         tmp_path,
         [table("bad", rows, total={"label": "Totaal", "projects": 61, "subsidy": "600.00"})],
     )
@@ -504,7 +503,7 @@ def test_hostile_labels_stay_text(tmp_path):
         {"key": "projects", "label": "=SUM(A1:A2)", "type": "count"},
         {"key": "subsidy", "label": "Subsidie (€)", "type": "amount", "unit": "EUR"},
     ]
-    path = write_dataset(tmp_path, [table("hostile", rows, columns=columns)])
+    path = write_tables(tmp_path, [table("hostile", rows, columns=columns)])
     xlsx = build_xlsx(path, tmp_path / "out", top_n=3)
     assert ooxml_problems(xlsx) == ""
     formulas, _values = open_both(xlsx)

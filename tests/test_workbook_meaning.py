@@ -24,7 +24,7 @@ from .conftest import (
     soffice_convert,
     ssconvert_recalc,
 )
-from .test_workbook_helpers import (
+from .workbook_readback import (
     close,
     formula_text,
     header_row,

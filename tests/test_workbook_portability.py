@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from .builders import table, write_tables
 from .conftest import BUNDLED, ooxml_problems
-from .test_workbook_helpers import build_xlsx, table, write_dataset
+from .workbook_readback import build_xlsx
 
 S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
@@ -47,7 +48,7 @@ def _tricky_dataset(folder: Path) -> Path:
         {"key": "subsidy", "label": "Subsidie (€)", "type": "amount", "unit": "EUR", "decimals": 2},
     ]
     rows = [(f"Thema {k}", k, f"{k}0.50") for k in range(1, 9)]
-    return write_dataset(folder, [table("tricky", rows, columns=columns)], name="tricky")
+    return write_tables(folder, [table("tricky", rows, columns=columns)], name="tricky")
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
+from .builders import table, write_tables
 from .conftest import (
     BUNDLED,
     needs_gnumeric,
@@ -23,14 +24,12 @@ from .conftest import (
     soffice_convert,
     ssconvert_recalc,
 )
-from .test_workbook_helpers import (
+from .workbook_readback import (
     build_xlsx,
     close,
     header_row,
     headers,
     open_both,
-    table,
-    write_dataset,
 )
 
 
@@ -47,7 +46,7 @@ def _multi_table(folder: Path) -> Path:
         ],
         total={"label": "Eindtotaal", "projects": 17, "subsidy": "126.75"},
     )
-    return write_dataset(folder, [pivot], name="multi")
+    return write_tables(folder, [pivot], name="multi")
 
 
 def _is_formula(value: object) -> bool:
@@ -118,7 +117,7 @@ def test_hierarchy_and_empty_cells_recalculate_to_the_cached_values(tmp_path, en
 def test_a_column_of_zeros_recalculates_to_the_cached_values(tmp_path, engine):
     # Shares, averages and the Pareto series over a total of 0 give "–" or 0, never #DIV/0!.
     rows = [("Antwerpen", 0, "0.00"), ("Gent", 0, "0.00"), ("Brugge", 0, None)]
-    xlsx = build_xlsx(write_dataset(tmp_path, [table("zero", rows)], name="zero"), tmp_path / "out")
+    xlsx = build_xlsx(write_tables(tmp_path, [table("zero", rows)], name="zero"), tmp_path / "out")
     formulas, _ = open_both(xlsx)
     pareto = [c.value for c in formulas["Grafiekgegevens"]["D"] if str(c.value).startswith("=")]
     assert pareto and all(f.startswith("=IF(") for f in pareto)
@@ -138,7 +137,7 @@ def test_big_tables_are_streamed_as_plain_ranges(tmp_path, small_threshold):
     rows = [(f"Rij {k:02d}", k, f"{k}.{k % 100:02d}") for k in range(1, 41)]
     projects = sum(k for k in range(1, 41))
     subsidy = sum(Decimal(f"{k}.{k % 100:02d}") for k in range(1, 41))
-    path = write_dataset(
+    path = write_tables(
         tmp_path,
         [table("big", rows, total={"label": "Totaal", "projects": projects, "subsidy": subsidy})],
     )
@@ -184,6 +183,6 @@ def test_big_tables_are_streamed_as_plain_ranges(tmp_path, small_threshold):
 @pytest.mark.parametrize("engine", ENGINES)
 def test_the_streamed_sheet_recalculates_to_the_cached_values(tmp_path, small_threshold, engine):
     rows = [(f"Rij {k:02d}", k, f"{k}.50") for k in range(1, 13)]
-    path = write_dataset(tmp_path, [table("big", rows)], name="streamed")
+    path = write_tables(tmp_path, [table("big", rows)], name="streamed")
     xlsx = build_xlsx(path, tmp_path / "out")
     assert _recalculated_matches_cached(xlsx, tmp_path, engine) > 40

@@ -14,18 +14,18 @@ from typing import Any
 Change = Callable[[dict[str, Any]], None]
 
 
-def table(data: dict[str, Any]) -> dict[str, Any]:
+def theme_table(data: dict[str, Any]) -> dict[str, Any]:
     """The theme table of the valid dataset."""
     return data["answers"][2]["tables"][0]
 
 
 def _drop_totals(data: dict[str, Any]) -> None:
-    table(data).pop("total")
+    theme_table(data).pop("total")
 
 
 def _row(index: int, **values: Any) -> Change:
     def change(data: dict[str, Any]) -> None:
-        table(data)["rows"][index].update(values)
+        theme_table(data)["rows"][index].update(values)
         _drop_totals(data)
 
     return change
@@ -43,7 +43,7 @@ def _set(path: tuple[Any, ...], value: Any) -> Change:
 
 def _second_table(table_id: str) -> Change:
     def change(data: dict[str, Any]) -> None:
-        other = copy.deepcopy(table(data))
+        other = copy.deepcopy(theme_table(data))
         other["id"] = table_id
         data["answers"][2]["tables"].append(other)
 
@@ -61,7 +61,7 @@ def _numbered(number: Any) -> Change:
 
 def _level(level: int) -> Change:
     def change(data: dict[str, Any]) -> None:
-        table(data)["rows"][1]["level"] = level
+        theme_table(data)["rows"][1]["level"] = level
         _drop_totals(data)
 
     return change
@@ -127,7 +127,7 @@ CASES: list[tuple[str, Change, str | None]] = [
     (
         "yaml-1-1-numbers-as-labels",
         lambda d: [
-            table(d)["rows"][i].update(theme=t)
+            theme_table(d)["rows"][i].update(theme=t)
             for i, t in enumerate(("0x10", "1_000", "+1", "1e3"))
         ],
         None,

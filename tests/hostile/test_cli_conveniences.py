@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from kmo_export.cli import _FormatList, main
 
-from ..test_hostile import valid_dataset
-from .test_limits import assert_clean, write
+from ..builders import valid_dataset, write_dataset
+from .test_limits import assert_clean
 
 
 def names(folder: Path) -> list[str]:
@@ -43,7 +43,7 @@ def test_a_bad_format_in_a_list_is_a_usage_error(tmp_path):
 
 
 def test_repeated_and_listed_formats_combine_once(tmp_path):
-    dataset = write(tmp_path / "d.yaml", valid_dataset())
+    dataset = write_dataset(tmp_path / "d.yaml", valid_dataset())
     out = tmp_path / "out"
     result = CliRunner().invoke(
         main, ["build", str(dataset), "-o", str(out), "-f", "xlsx,docx", "-f", "xlsx"]
@@ -53,7 +53,7 @@ def test_repeated_and_listed_formats_combine_once(tmp_path):
 
 
 def test_options_come_from_kmo_export_variables(tmp_path):
-    dataset = write(tmp_path / "d.yaml", valid_dataset())
+    dataset = write_dataset(tmp_path / "d.yaml", valid_dataset())
     out = tmp_path / "out"
     env = {"KMO_EXPORT_FORMAT": "xlsx", "KMO_EXPORT_LANG": "en", "KMO_EXPORT_OUTPUT_DIR": str(out)}
     result = CliRunner(env=env).invoke(main, ["build", str(dataset)])
@@ -68,7 +68,7 @@ def test_options_come_from_kmo_export_variables(tmp_path):
 
 
 def test_a_template_from_the_environment_is_used(tmp_path):
-    dataset = write(tmp_path / "d.yaml", valid_dataset())
+    dataset = write_dataset(tmp_path / "d.yaml", valid_dataset())
     result = CliRunner(env={"KMO_EXPORT_TEMPLATE": str(tmp_path / "missing.docx")}).invoke(
         main, ["build", str(dataset), "-o", str(tmp_path / "out")]
     )
@@ -78,10 +78,10 @@ def test_a_template_from_the_environment_is_used(tmp_path):
 
 def broken_and_good(tmp_path: Path) -> tuple[Path, Path]:
     data = valid_dataset()
-    text = write(tmp_path / "broken.yaml", data).read_text(encoding="utf-8")
+    text = write_dataset(tmp_path / "broken.yaml", data).read_text(encoding="utf-8")
     text = text.replace("subsidy: 5942507.37", "subsidy: veel", 1)
     (tmp_path / "broken.yaml").write_text(text, encoding="utf-8")
-    return tmp_path / "broken.yaml", write(tmp_path / "good.yaml", data)
+    return tmp_path / "broken.yaml", write_dataset(tmp_path / "good.yaml", data)
 
 
 def test_check_format_json(tmp_path):
@@ -145,8 +145,8 @@ def test_build_problems_in_the_same_formats(tmp_path, problem_format):
 @pytest.mark.parametrize("shard", [None, "1/2", "2/2"])
 def test_names_clashing_only_in_case_are_refused_with_and_without_shard(tmp_path, shard):
     data = valid_dataset()
-    write(tmp_path / "a" / "Groei-1.yaml", data)
-    write(tmp_path / "b" / "groei-1.yaml", data)
+    write_dataset(tmp_path / "a" / "Groei-1.yaml", data)
+    write_dataset(tmp_path / "b" / "groei-1.yaml", data)
     out = tmp_path / "out"
     args = ["build", "-o", str(out), str(tmp_path / "a"), str(tmp_path / "b")]
     result = CliRunner().invoke(main, args + (["--shard", shard] if shard else []))
@@ -162,7 +162,7 @@ header_fill = "#C00000"
 
 
 def test_style_file_on_the_command_line(tmp_path):
-    dataset = write(tmp_path / "d.yaml", valid_dataset())
+    dataset = write_dataset(tmp_path / "d.yaml", valid_dataset())
     style = tmp_path / "house.toml"
     style.write_text(STYLE, encoding="utf-8")
     out = tmp_path / "out"
@@ -188,7 +188,7 @@ def test_style_file_on_the_command_line(tmp_path):
     ],
 )
 def test_a_bad_style_file_fails_before_anything_is_written(tmp_path, text, fragment):
-    dataset = write(tmp_path / "d.yaml", valid_dataset())
+    dataset = write_dataset(tmp_path / "d.yaml", valid_dataset())
     style = tmp_path / "house.toml"
     style.write_text(text, encoding="utf-8")
     out = tmp_path / "out"

@@ -12,30 +12,19 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from kmo_export import limits
 from kmo_export.cli import main
 
-from ..test_hostile import _Dumper, valid_dataset
+from ..builders import valid_dataset, write_dataset
 from .corpus import CASES
-
-
-def write(path: Path, data) -> Path:
-    """``data`` as a YAML dataset at ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**9),
-        encoding="utf-8",
-    )
-    return path
 
 
 def case_dataset(tmp_path: Path, name: str, change) -> Path:
     data = valid_dataset()
     change(data)
-    return write(tmp_path / "in" / f"{name}.yaml", data)
+    return write_dataset(tmp_path / "in" / f"{name}.yaml", data)
 
 
 def assert_clean(output: str) -> None:
@@ -78,7 +67,7 @@ def test_sheet_names_cut_to_31_utf16_units_stay_unique(tmp_path):
     data["answers"][2]["tables"][0]["columns"][0]["label"] = emoji  # the sheet: "Per <label>"
     second = dict(data["answers"][2]["tables"][0], id="other")
     data["answers"][2]["tables"].append(second)
-    dataset = write(tmp_path / "emoji.yaml", data)
+    dataset = write_dataset(tmp_path / "emoji.yaml", data)
     result = CliRunner().invoke(main, ["build", str(dataset), "-o", str(tmp_path), "-f", "xlsx"])
     assert result.exit_code == 0, result.output
     names = load_workbook(tmp_path / "emoji.xlsx", read_only=True).sheetnames
@@ -89,12 +78,12 @@ def test_sheet_names_cut_to_31_utf16_units_stay_unique(tmp_path):
 
 def test_a_refused_build_keeps_the_earlier_outputs(tmp_path):
     data = valid_dataset()
-    dataset = write(tmp_path / "keep.yaml", data)
+    dataset = write_dataset(tmp_path / "keep.yaml", data)
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["build", str(dataset), "-o", str(out)]).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     data["subject"] = "S" * 300  # check refuses it now
-    write(dataset, data)
+    write_dataset(dataset, data)
     result = CliRunner().invoke(main, ["build", str(dataset), "-o", str(out)])
     assert result.exit_code == 1
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -111,7 +100,7 @@ def test_a_refused_build_keeps_the_earlier_outputs(tmp_path):
     ],
 )
 def test_source_date_epoch_out_of_range_is_refused_before_writing(tmp_path, value, fragment):
-    dataset = write(tmp_path / "epoch.yaml", valid_dataset())
+    dataset = write_dataset(tmp_path / "epoch.yaml", valid_dataset())
     out = tmp_path / "out"
     env = {"SOURCE_DATE_EPOCH": value}
     for args in (["check", str(dataset)], ["build", str(dataset), "-o", str(out)]):
@@ -127,7 +116,7 @@ def test_source_date_epoch_out_of_range_is_refused_before_writing(tmp_path, valu
 
 
 def test_source_date_epoch_at_the_zip_limits_builds(tmp_path):
-    dataset = write(tmp_path / "epoch.yaml", valid_dataset())
+    dataset = write_dataset(tmp_path / "epoch.yaml", valid_dataset())
     for value in (str(limits.FIRST_EPOCH), str(limits.LAST_EPOCH)):
         out = tmp_path / value
         result = CliRunner(env={"SOURCE_DATE_EPOCH": value}).invoke(
@@ -139,17 +128,17 @@ def test_source_date_epoch_at_the_zip_limits_builds(tmp_path):
 def test_a_dataset_name_too_long_for_its_temporary_file_is_refused_by_check(tmp_path):
     data = valid_dataset()
     name = "n" * (limits.MAX_OUTPUT_STEM_BYTES + 1)
-    dataset = write(tmp_path / f"{name}.yaml", data)
+    dataset = write_dataset(tmp_path / f"{name}.yaml", data)
     checked = CliRunner().invoke(main, ["check", str(dataset)])
     assert checked.exit_code == 1
     assert "an output name keeps at most" in checked.stderr
-    fits = write(tmp_path / f"{'n' * limits.MAX_OUTPUT_STEM_BYTES}.yaml", data)
+    fits = write_dataset(tmp_path / f"{'n' * limits.MAX_OUTPUT_STEM_BYTES}.yaml", data)
     built = CliRunner().invoke(main, ["build", str(fits), "-o", str(tmp_path / "out")])
     assert built.exit_code == 0, built.output
 
 
 def test_an_output_folder_too_long_fails_cleanly(tmp_path):
-    dataset = write(tmp_path / "deep.yaml", valid_dataset())
+    dataset = write_dataset(tmp_path / "deep.yaml", valid_dataset())
     out = tmp_path / ("d" * 300)
     result = CliRunner().invoke(main, ["build", str(dataset), "-o", str(out)])
     assert result.exit_code == 1
@@ -162,12 +151,12 @@ def test_a_build_failing_in_the_brief_keeps_the_earlier_workbook(tmp_path, monke
     import kmo_export.brief as brief
 
     data = valid_dataset()
-    dataset = write(tmp_path / "keep.yaml", data)
+    dataset = write_dataset(tmp_path / "keep.yaml", data)
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["build", str(dataset), "-o", str(out)]).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     data["subject"] = "Een ander onderwerp"  # a new workbook would differ
-    write(dataset, data)
+    write_dataset(dataset, data)
 
     def broken(report, path, template=None):
         path.write_bytes(b"half a brief")

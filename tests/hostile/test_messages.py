@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from kmo_export.cli import main
 from kmo_export.errors import MAX_MESSAGE, Problem, printable
 
-from ..test_hostile import valid_dataset
-from .test_limits import assert_clean, write
+from ..builders import valid_dataset, write_dataset
+from .test_limits import assert_clean
 
 LONGEST = MAX_MESSAGE + 300  # "Error: " + a capped file name and field besides the message
 
@@ -27,7 +27,7 @@ def check(path: Path) -> tuple[int, str]:
 
 
 def test_a_one_megabyte_unknown_key_is_not_echoed_whole(tmp_path):
-    text = write(tmp_path / "d.yaml", valid_dataset()).read_text(encoding="utf-8")
+    text = write_dataset(tmp_path / "d.yaml", valid_dataset()).read_text(encoding="utf-8")
     (tmp_path / "d.yaml").write_text(text + "? " + "k" * (1 << 20) + "\n: 1\n", encoding="utf-8")
     code, stderr = check(tmp_path / "d.yaml")
     assert code == 1
@@ -43,14 +43,14 @@ def test_a_header_of_10000_columns_is_not_echoed_whole(tmp_path):
     table = data["answers"][2]["tables"][0]
     del table["rows"], table["total"]
     table["rows_file"] = "t.csv"
-    code, stderr = check(write(tmp_path / "d.yaml", data))
+    code, stderr = check(write_dataset(tmp_path / "d.yaml", data))
     assert code == 1
     assert all(len(line) <= LONGEST for line in error_lines(stderr))
     assert "no column 'theme'" in stderr
 
 
 def test_terminal_escapes_and_controls_from_the_input_are_shown_escaped(tmp_path):
-    text = write(tmp_path / "d.yaml", valid_dataset()).read_text(encoding="utf-8")
+    text = write_dataset(tmp_path / "d.yaml", valid_dataset()).read_text(encoding="utf-8")
     evil = '"\\e[31mRED\\e]0;title\\a\\u009b2J\\u202eevil"'
     (tmp_path / "d.yaml").write_text(text + f"{evil}: 1\n", encoding="utf-8")
     code, stderr = check(tmp_path / "d.yaml")
@@ -61,7 +61,7 @@ def test_terminal_escapes_and_controls_from_the_input_are_shown_escaped(tmp_path
 
 
 def test_a_file_name_with_a_line_break_is_quoted_on_one_line(tmp_path):
-    odd = write(tmp_path / "two\nlines.yaml", {"format": 1})
+    odd = write_dataset(tmp_path / "two\nlines.yaml", {"format": 1})
     code, stderr = check(odd)
     assert code == 1
     for line in error_lines(stderr):
@@ -70,7 +70,7 @@ def test_a_file_name_with_a_line_break_is_quoted_on_one_line(tmp_path):
 
 
 def test_no_parser_objects_in_messages(tmp_path):
-    text = write(tmp_path / "d.yaml", valid_dataset()).read_text(encoding="utf-8")
+    text = write_dataset(tmp_path / "d.yaml", valid_dataset()).read_text(encoding="utf-8")
     (tmp_path / "d.yaml").write_text(text + "? [a, b]\n: 1\n? {x: 1}\n: 2\n", encoding="utf-8")
     code, stderr = check(tmp_path / "d.yaml")
     assert code == 1
@@ -95,7 +95,9 @@ def test_a_bug_is_reported_on_one_capped_line(tmp_path, monkeypatch):
         raise ValueError("line one\nline two " + "z" * 100_000)
 
     monkeypatch.setattr(build, "check", broken)
-    result = CliRunner().invoke(main, ["check", str(write(tmp_path / "d.yaml", valid_dataset()))])
+    result = CliRunner().invoke(
+        main, ["check", str(write_dataset(tmp_path / "d.yaml", valid_dataset()))]
+    )
     assert result.exit_code == 1
     lines = error_lines(result.stderr)
     assert len(lines) == 1 and len(lines[0]) <= LONGEST and "line one\\nline two" in lines[0]

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from kmo_export.cli import main
 
-from ..test_hostile import valid_dataset
-from .test_limits import assert_clean, write
+from ..builders import valid_dataset, write_dataset
+from .test_limits import assert_clean
 
 TIMEOUT = 60  # seconds: far more than any case needs; a hang fails instead of blocking CI
 
@@ -40,7 +40,7 @@ def file_table_dataset(folder: Path, rows_file: str, **extra) -> Path:
     table.pop("total")
     table["rows_file"] = rows_file
     table.update(extra)
-    return write(folder / "table.yaml", data)
+    return write_dataset(folder / "table.yaml", data)
 
 
 CSV = "theme,projects,subsidy\nIT,10,100.50\nTaal,5,20.00\n"
@@ -94,7 +94,7 @@ def test_a_fifo_is_refused_as_dataset_table_source_and_template(tmp_path):
     assert result.returncode == 1 and "is a FIFO" in result.stderr
     template = tmp_path / "t.docx"
     os.mkfifo(template)
-    good = write(tmp_path / "good.yaml", valid_dataset())
+    good = write_dataset(tmp_path / "good.yaml", valid_dataset())
     result = kmo("build", str(good), "-o", str(tmp_path / "out"), "--template", str(template))
     assert result.returncode == 1 and "is a FIFO" in result.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
@@ -111,7 +111,7 @@ def test_dev_zero_is_refused_as_a_device():
 
 
 def test_a_dataset_beyond_its_size_limit_names_the_variable(tmp_path):
-    dataset = write(tmp_path / "big.yaml", valid_dataset())
+    dataset = write_dataset(tmp_path / "big.yaml", valid_dataset())
     with dataset.open("a", encoding="utf-8") as stream:
         stream.write("# " + "x" * (2 << 20) + "\n")
     result = CliRunner(env={"KMO_EXPORT_MAX_DATASET_MB": "1"}).invoke(main, ["check", str(dataset)])
@@ -144,7 +144,7 @@ def test_yaml_aliases_that_expand_exponentially_are_refused_quickly(tmp_path):
 
 def test_a_few_aliases_are_still_read(tmp_path):
     data = valid_dataset()
-    text = write(tmp_path / "a.yaml", data).read_text(encoding="utf-8")
+    text = write_dataset(tmp_path / "a.yaml", data).read_text(encoding="utf-8")
     text = text.replace("asked_by: Kurt Vanryckeghem", "asked_by: &who Kurt Vanryckeghem", 1)
     text = text.replace("  name: Hilde Crevits", "  name: *who", 1)
     (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
@@ -227,7 +227,7 @@ def test_a_damaged_workbook_is_not_a_readable_workbook(tmp_path, damage):
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_utf16_is_named_as_utf16_for_every_input(tmp_path, encoding):
-    text = write(tmp_path / "d.yaml", valid_dataset()).read_text(encoding="utf-8")
+    text = write_dataset(tmp_path / "d.yaml", valid_dataset()).read_text(encoding="utf-8")
     (tmp_path / "d16.yaml").write_bytes(text.encode(encoding))
     (tmp_path / "t.csv").write_bytes(CSV.encode(encoding))
     (tmp_path / "s.txt").write_bytes("SCHRIFTELIJKE VRAAG\nnr. 1\n".encode(encoding))
@@ -274,7 +274,7 @@ def test_a_table_file_linked_inside_the_folder_is_read(tmp_path):
 def test_line_numbers_ignore_unicode_line_breaks_in_strings(tmp_path, separator):
     data = valid_dataset()
     data["introduction"] = [f"een{separator}twee", f"drie{separator}vier"]
-    text = write(tmp_path / "d.yaml", data).read_text(encoding="utf-8")
+    text = write_dataset(tmp_path / "d.yaml", data).read_text(encoding="utf-8")
     text = text.replace("subsidy: 5942507.37", "subsidy: veel", 1)
     (tmp_path / "d.yaml").write_text(text, encoding="utf-8")
     # A cell's problem names the line of the value itself.

@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from kmo_export.brief.template import default_template
 from kmo_export.cli import main
 
-from ..test_hostile import valid_dataset
-from .test_limits import assert_clean, write
+from ..builders import valid_dataset, write_dataset
+from .test_limits import assert_clean
 
 REFERENCE_LABELS = ("'x'!A1", "cmd|' /C calc'!A0")
 
@@ -30,7 +30,7 @@ def test_chart_names_that_look_like_references_stay_text(tmp_path):
     data = valid_dataset()
     columns = data["answers"][2]["tables"][0]["columns"]
     columns[1]["label"], columns[2]["label"] = REFERENCE_LABELS
-    build(write(tmp_path / "refs.yaml", data), tmp_path)
+    build(write_dataset(tmp_path / "refs.yaml", data), tmp_path)
     with zipfile.ZipFile(tmp_path / "refs.xlsx") as package:
         charts = [package.read(n).decode() for n in package.namelist() if "charts/chart" in n]
     assert charts
@@ -62,7 +62,7 @@ def test_labels_yaml_1_1_reads_as_numbers_stay_as_written(tmp_path):
     labels = ["0x10", "1_000", "+1", "1e3"]
     for row, label in zip(table["rows"], labels, strict=True):
         row["theme"] = label
-    text = write(tmp_path / "yaml11.yaml", data).read_text(encoding="utf-8")
+    text = write_dataset(tmp_path / "yaml11.yaml", data).read_text(encoding="utf-8")
     for label in labels:  # unquoted in the file: plain scalars YAML 1.1 reads as numbers
         text = text.replace(f"'{label}'", label)
     text = text.replace("asked_by: Kurt Vanryckeghem", "asked_by: yes")
@@ -110,7 +110,12 @@ def test_a_templates_attached_template_is_removed_from_the_brief(tmp_path):
         assert b"evil.example" in package.read("word/_rels/settings.xml.rels")
     out = tmp_path / "out"
     build(
-        write(tmp_path / "d.yaml", valid_dataset()), out, "-f", "docx", "--template", str(template)
+        write_dataset(tmp_path / "d.yaml", valid_dataset()),
+        out,
+        "-f",
+        "docx",
+        "--template",
+        str(template),
     )
     with zipfile.ZipFile(out / "d.docx") as package:
         everything = b"".join(package.read(n) for n in package.namelist())

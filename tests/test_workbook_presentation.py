@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from .builders import table, write_tables
 from .conftest import BUNDLED, ooxml_problems
-from .test_workbook_helpers import (
+from .workbook_readback import (
     build_xlsx,
     header_row,
     headers,
     open_both,
-    table,
-    write_dataset,
     zip_names,
     zip_text,
 )
@@ -72,7 +71,7 @@ def _budget_tables() -> list[dict]:
 @pytest.fixture(scope="module")
 def budget(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("budget")
-    return write_dataset(folder, _budget_tables(), name="begroting")
+    return write_tables(folder, _budget_tables(), name="begroting")
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +110,7 @@ def test_budget_workbooks_are_valid(budget_xlsx, budget_xlsx_en):
     assert ooxml_problems(budget_xlsx, budget_xlsx_en) == ""
 
 
-# 1. Charts of a column in millions keep its decimals (12,500 mln is not 13 mln).
+# Charts of a column in millions keep its decimals (12,500 mln is not 13 mln).
 def test_million_chart_keeps_the_columns_decimals(budget_xlsx):
     million = [x for x in _charts(budget_xlsx) if "Krediet (mln)" in x]
     assert million
@@ -121,7 +120,7 @@ def test_million_chart_keeps_the_columns_decimals(budget_xlsx):
         assert any("mln" in c for c in codes)
 
 
-# 2. English: dataset labels are quoted as names, English euro format; Dutch unchanged.
+# English: dataset labels are quoted as names, English euro format; Dutch unchanged.
 def test_english_workbook_reads_english(bundled_en, bundled_nl):
     formulas, _ = open_both(bundled_en)
     assert formulas.sheetnames[1] == "By ‘Thema’"
@@ -146,7 +145,7 @@ def test_english_million_format(budget_xlsx_en):
     assert cell.number_format == '[$€-1809]#,##0.000 "mln"'
 
 
-# 3. The other bar: grey, labelled with how many rows it holds; the Pareto leaves it out.
+# The other bar: grey, labelled with how many rows it holds; the Pareto leaves it out.
 def test_other_bar_is_grey_and_counted(bundled_nl):
     charts = _charts(bundled_nl)
     top = charts[0]
@@ -159,7 +158,7 @@ def test_other_bar_is_grey_and_counted(bundled_nl):
     assert "Overige (43 rijen)" in labels
 
 
-# 4. Every sheet prints landscape, one page wide.
+# Every sheet prints landscape, one page wide.
 @pytest.mark.parametrize("which", ["bundled_nl", "budget_xlsx"])
 def test_every_sheet_prints_landscape_one_page_wide(which, request):
     formulas, _ = open_both(request.getfixturevalue(which))
@@ -169,9 +168,10 @@ def test_every_sheet_prints_landscape_one_page_wide(which, request):
         assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
 
 
-# 5. Every chart's value axes carry a title.
+# Every chart's value axes carry a title.
 def test_value_axes_have_titles(bundled_nl, budget_xlsx):
     for path in (bundled_nl, budget_xlsx):
+        assert _charts(path), path.name
         for xml in _charts(path):
             axes = re.findall(r"<c:valAx>.*?</c:valAx>", xml, re.S)
             assert axes
@@ -183,7 +183,7 @@ def test_value_axes_have_titles(bundled_nl, budget_xlsx):
     assert titles == ["Aantal projecten", "Cumulatief aandeel"]
 
 
-# 6. The cover lists only what the workbook holds.
+# The cover lists only what the workbook holds.
 def test_cover_contents_match_the_workbook(budget_xlsx, bundled_nl):
     formulas, _ = open_both(budget_xlsx)
     cover = "\n".join(_texts(formulas["Over deze cijfers"]))
@@ -194,7 +194,7 @@ def test_cover_contents_match_the_workbook(budget_xlsx, bundled_nl):
     assert "benutting tegenover het maximum" in bundled
 
 
-# 7. Chart-data blocks are titled by their series; their header rows are equally high.
+# Chart-data blocks are titled by their series; their header rows are equally high.
 def test_chart_data_blocks_have_their_own_titles(bundled_nl):
     formulas, _ = open_both(bundled_nl)
     ws = formulas["Grafiekgegevens"]
@@ -206,16 +206,17 @@ def test_chart_data_blocks_have_their_own_titles(bundled_nl):
     assert len(header_rows) == 2 and len(heights) == 1
 
 
-# 8. Key figures: the source text is indented away from the right-aligned figure.
+# Key figures: the source text is indented away from the right-aligned figure.
 def test_key_figures_source_is_padded(bundled_nl):
     formulas, _ = open_both(bundled_nl)
     ws = formulas["Kerncijfers"]
-    for r in range(4, ws.max_row + 1):
-        if ws.cell(r, 3).value:
-            assert ws.cell(r, 3).alignment.indent >= 1, r
+    sources = [r for r in range(4, ws.max_row + 1) if ws.cell(r, 3).value]
+    assert sources
+    for r in sources:
+        assert ws.cell(r, 3).alignment.indent >= 1, r
 
 
-# 9. A computed share beside a published percentage says it is computed; detail rows have none.
+# A computed share beside a published percentage says it is computed; detail rows have none.
 def test_computed_share_is_labelled_and_detail_rows_have_no_share(budget_xlsx):
     formulas, values = open_both(budget_xlsx)
     ws, wv = formulas["Per begrotingsartikel"], values["Per begrotingsartikel"]
@@ -229,9 +230,10 @@ def test_computed_share_is_labelled_and_detail_rows_have_no_share(budget_xlsx):
     assert "Aandeel dossiers" in headers(formulas["Per provincie"], 4)
 
 
-# 10. House colours: single-series charts are house blue, never the accent colour.
+# House colours: single-series charts are house blue, never the accent colour.
 def test_bar_charts_use_the_house_colour(bundled_nl, budget_xlsx):
     for path in (bundled_nl, budget_xlsx):
-        for xml in _charts(path):
-            if '<c:barDir val="bar"/>' in xml:
-                assert "1F4E79" in xml and "ED7D31" not in xml
+        bars = [xml for xml in _charts(path) if '<c:barDir val="bar"/>' in xml]
+        assert bars, f"{path.name} has no bar chart"
+        for xml in bars:
+            assert "1F4E79" in xml and "ED7D31" not in xml

@@ -1,4 +1,4 @@
-"""Helpers for the workbook tests: generated datasets and reading a built workbook back."""
+"""Helpers for the workbook tests: building a workbook and reading it back."""
 
 from __future__ import annotations
 
@@ -6,69 +6,6 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-
-import yaml
-
-
-def write_dataset(
-    folder: Path,
-    tables: list[dict[str, Any]],
-    *,
-    name: str = "generated",
-    number: int = 101,
-    date: str = "2024-03-15",
-    key_figures: dict[str, Any] | None = None,
-) -> Path:
-    """Write a dataset YAML with one answer per table (numbers as text, never float)."""
-    answers = [
-        {"number": i + 1, "paragraphs": [f"Antwoord {i + 1}."], "tables": [table]}
-        for i, table in enumerate(tables)
-    ] or [{"number": 1, "paragraphs": ["Geen tabel."]}]
-    data: dict[str, Any] = {
-        "format": 1,
-        "number": number,
-        "date": date,
-        "asked_by": "Jan Peeters",
-        "addressed_to": {"name": "Minister X", "title": "Vlaams minister van Economie"},
-        "subject": "Gegenereerde vraag",
-        "questions": [{"number": a["number"], "paragraphs": ["Vraag?"]} for a in answers],
-        "answers": answers,
-    }
-    if key_figures:
-        data["key_figures"] = key_figures
-    path = folder / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def table(
-    table_id: str,
-    rows: list[tuple[Any, ...]],
-    columns: list[dict[str, Any]] | None = None,
-    total: dict[str, Any] | None = None,
-    caption: str | None = None,
-) -> dict[str, Any]:
-    """A table for write_dataset; rows are (label, value, ..., [level]) with values as text."""
-    columns = columns or [
-        {"key": "theme", "label": "Thema", "type": "label"},
-        {"key": "projects", "label": "Aantal projecten", "type": "count"},
-        {"key": "subsidy", "label": "Subsidie (€)", "type": "amount", "unit": "EUR", "decimals": 2},
-    ]
-    keys = [c["key"] for c in columns]
-    out_rows = []
-    for row in rows:
-        entry: dict[str, Any] = {}
-        for key, value in zip(keys, row, strict=False):
-            entry[key] = None if value is None else str(value)
-        if len(row) > len(keys):
-            entry["level"] = row[len(keys)]
-        out_rows.append(entry)
-    out: dict[str, Any] = {"id": table_id, "columns": columns, "rows": out_rows}
-    if total is not None:
-        out["total"] = {k: (v if k == "label" else str(v)) for k, v in total.items()}
-    if caption:
-        out["caption"] = caption
-    return out
 
 
 def build_xlsx(dataset: Path, out: Path, **options: Any) -> Path:
