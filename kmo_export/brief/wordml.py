@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import lru_cache, partial
 
 NAMESPACES = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -411,6 +411,7 @@ def _needs(
     return least, wish, ideal
 
 
+@lru_cache(maxsize=4096)  # a table's texts are measured at every font size tried
 def text_width(text: str, bold: bool = False) -> float:
     """Width of ``text`` in 9 pt Arial (bold or not), in twips, with a margin for fallbacks.
 
