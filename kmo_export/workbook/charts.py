@@ -12,6 +12,7 @@ shows and in which order.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from ..analysis import ChartKind
@@ -229,8 +230,9 @@ class _Writer:
             main.add_series(series)
         first = columns[plan_.measures[0]]
         shown = [columns[i] for i in plan_.measures[1:]] if kind is not ChartKind.GROUPS else []
-        extra = {"min": 0} if not first.is_percent else {}
-        main.set_y_axis(self.value_axis(first, *shown, **extra))
+        # A value axis starts at zero (a percentage axis from 8 % would magnify its swings),
+        # unless a figure on it is negative.
+        main.set_y_axis(self.value_axis(first, *shown, **_from_zero(layout, plan_.measures)))
         main.set_x_axis({"num_font": self.font})
         secondary_names = []
         if plan_.secondary:
@@ -249,7 +251,9 @@ class _Writer:
                 secondary_names.append(header_text(columns[i].text(ctx.report.language)))
             line.set_y2_axis(
                 self.value_axis(
-                    *(columns[i] for i in plan_.secondary), major_gridlines={"visible": False}
+                    *(columns[i] for i in plan_.secondary),
+                    major_gridlines={"visible": False},
+                    **_from_zero(layout, plan_.secondary),
                 )
             )
             main.combine(line)
@@ -354,3 +358,12 @@ def write_charts(
     if breaks:
         ws.set_h_pagebreaks(breaks)
     print_setup(ctx.style, ws)
+
+
+# {"min": 0} when no figure of these measures is negative, else nothing (the axis finds its own).
+def _from_zero(layout: Any, measures: tuple[int, ...]) -> dict[str, Any]:
+    rows = layout.table.rows
+    for i in measures:
+        if any(isinstance(v, Decimal) and v < 0 for v in rows.column(i)):
+            return {}
+    return {"min": 0}
