@@ -167,12 +167,14 @@ class KeyMessage:
             return None
         failed = {c.index for c in ta.failed_total_checks}
         items = []
+        counted = False
         for i, column in enumerate(ta.columns):
             value = ta.published_total(i)
             if value is None or i in failed:
                 continue
             items.append(self.words.quantity(value, column))
-        if not items:
+            counted = counted or not column.is_percent
+        if not counted:  # a percentage alone ("Totaal: 9,8 %") says nothing of what it is of
             return None
         label = table.total_label or self.words.get("brief.total")
         return self.words.get(
