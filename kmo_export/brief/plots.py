@@ -204,6 +204,8 @@ class Plots:
             fractions = [v / 100 if isinstance(v, Decimal) else None for v in values]
             return fractions, "0" + ("." + "0" * decimals if decimals else "") + "%"
         numbers = [v if isinstance(v, Decimal) else None for v in values]
+        if column.type is ColumnType.AMOUNT and not column.multiplier:
+            decimals = 0  # euro on a chart's labels without cents; the table has them
         return numbers, _excel_format(decimals)
 
     def axis_format(self, column: Column) -> str:
