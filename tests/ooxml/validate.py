@@ -1,8 +1,8 @@
 """Validate .xlsx / .docx (Office Open XML) packages the way Office is strict.
 
-The project's own copy of the ECMA-376 validator, so that a lone clone runs its tests. Adapted
-from ``shared/tools/ooxml_validate.py`` (the validator of the team's shared folder): same
-checks, plus :func:`problems` for the tests, and the schemas read from ``schemas/`` beside this
+The project's own ECMA-376 validator, so that a lone clone runs its tests: it needs nothing
+outside this repository. It checks packages, parts against the schemas and Office's own rules,
+offers :func:`problems` for the tests, and reads the schemas from ``schemas/`` beside this
 file. Those are the ECMA-376 5th edition Transitional schemas (Part 4) and the Open Packaging
 Conventions schemas (Part 2), unmodified, with three small stand-ins for the W3C ``xml:`` and
 Dublin Core schemas; ``schemas/README.md`` says where they come from and carries Ecma's
