@@ -90,8 +90,9 @@ def build(dataset_path: Path, options: BuildOptions) -> BuildResult:
     """Load, validate and render one dataset; raise KmoExportError before writing if it is bad."""
     paths = output_paths(dataset_path, options)
     dataset = read_dataset(dataset_path)
-    warnings = validate(dataset, allow_inconsistent=options.allow_inconsistent)
     report = Report(dataset, options.language, options.top_n, options.allow_inconsistent)
+    # One analysis for the whole build: validation judges with it, the renderers format it.
+    warnings = validate(dataset, options.allow_inconsistent, report.analysis)
     result = BuildResult(dataset_path, warnings=warnings)
     formats = chosen(paths)
     if any(f.needs_libreoffice for f in formats):

@@ -33,7 +33,9 @@ def _as_published(value: Decimal, column: Column) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places))
 
 
-def reconcile(table: Table, file: str, path: str, format1: bool = False) -> list[Problem]:
+def reconcile(
+    analysis: TableAnalysis, file: str, path: str, format1: bool = False
+) -> list[Problem]:
     """The inconsistencies of one table, as the analysis judges them, worded.
 
     Each published figure is checked once, by what its measure is: an additive total against
@@ -41,7 +43,7 @@ def reconcile(table: Table, file: str, path: str, format1: bool = False) -> list
     recomputation (the total row is the ratio of the totals); any other total as published,
     unchecked. Format 1: percent totals against their rounded rows.
     """
-    analysis = TableAnalysis(table, format1)
+    table = analysis.table
     failed_rows = analysis.failed_ratio_checks
     failed_totals = {c.index: c for c in analysis.failed_total_checks}
     out = []

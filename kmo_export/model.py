@@ -24,6 +24,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # The cells and rows of a table (their own module: a compact store), part of the model.
 from .rows import Cell as Cell
@@ -31,6 +32,9 @@ from .rows import NotAvailable as NotAvailable
 from .rows import Row as Row
 from .rows import Rows as Rows
 from .rows import is_number as is_number
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
 
 
 class ColumnType(StrEnum):
@@ -445,6 +449,13 @@ class Report:
     language: str = "nl"
     top_n: int = 15
     allow_inconsistent: bool = False
+
+    @cached_property
+    def analysis(self) -> Analysis:
+        """The derived figures of the dataset, computed once for the whole build."""
+        from .analysis import analyse  # the analysis works on the model, not the reverse
+
+        return analyse(self.dataset)
 
     @property
     def created(self) -> dt.datetime:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable, Iterator
 from decimal import Decimal
 
 from . import limits
-from .analysis import Analysis, TableAnalysis
+from .analysis import Analysis, analyse
 from .errors import DatasetError, InconsistentTotalsError, Problem
 from .findings import dataset_warnings, figure_warnings, percent_warnings, reconcile
 from .model import (
@@ -18,14 +18,18 @@ from .model import (
 )
 
 
-def validate(dataset: Dataset, allow_inconsistent: bool = False) -> list[Problem]:
+def validate(
+    dataset: Dataset, allow_inconsistent: bool = False, analysis: Analysis | None = None
+) -> list[Problem]:
     """Check every rule; raise DatasetError listing all problems.
 
     A reported total that differs from the sum of its rows is a fact about the source:
     it raises InconsistentTotalsError, or, with ``allow_inconsistent``, is returned as a
-    list of problems (warnings) for the caller to report while it builds anyway.
+    list of problems (warnings) for the caller to report while it builds anyway. ``analysis``:
+    the dataset's analysis where the caller has it already (a build renders from the same).
     """
     file = str(dataset.path)
+    analysis = analysis or analyse(dataset)
     problems: list[Problem] = []
     problems += _questions_and_answers(dataset, file)
     # What the outputs can hold (Excel, Word, ZIP) first: figures beyond it (1e400) are not
@@ -46,11 +50,11 @@ def validate(dataset: Dataset, allow_inconsistent: bool = False) -> list[Problem
             broken = _references(table, file, path)
             problems += broken
             if not broken and not beyond:
-                inconsistent += reconcile(table, file, path)
+                inconsistent += reconcile(analysis.table(table), file, path)
         elif not beyond:
-            inconsistent += reconcile(table, file, path, format1=True)
+            inconsistent += reconcile(analysis.table(table), file, path, format1=True)
     problems += _key_figures(dataset, file)
-    problems += _figure_references(dataset, file)
+    problems += _figure_references(analysis, file)
     if problems:
         raise DatasetError(problems + inconsistent)
     if inconsistent and not allow_inconsistent:
@@ -244,25 +248,25 @@ def _references(table: Table, file: str, path: str) -> list[Problem]:
 # -- key figures stated in the text ---------------------------------------------------------
 
 
-def _cell_problem(dataset: Dataset, ref: CellRef) -> str | None:
+def _cell_problem(analysis: Analysis, ref: CellRef) -> str | None:
     # What is wrong with a reference to a table cell, or None.
-    table = dataset.table(ref.table)
+    table = analysis.dataset.table(ref.table)
     if table is None:
         return f"names no table of this dataset: {ref.table!r}"
     column = table.measure(ref.measure)
     if column is None:
         return f"table {ref.table!r} has no measure {ref.measure!r}"
     if ref.row is None:
-        analysis = TableAnalysis(table, dataset.format == 1)
-        if analysis.base_total(table.column_index(ref.measure)) is None:
+        if analysis.table(table).base_total(table.column_index(ref.measure)) is None:
             return f"table {ref.table!r} publishes no total of {ref.measure!r}"
     elif Analysis.row_index(table, ref.row) is None:
         return f"table {ref.table!r} has no row {ref.row!r}"
     return None
 
 
-def _figure_references(dataset: Dataset, file: str) -> list[Problem]:
+def _figure_references(analysis: Analysis, file: str) -> list[Problem]:
     # figure ids unique, answers existing, every table/row/measure/figure a check names existing
+    dataset = analysis.dataset
     out = []
     answered = {n for a in dataset.answers for n in a.numbers}
     ids: set[str] = set()
@@ -292,7 +296,7 @@ def _figure_references(dataset: Dataset, file: str) -> list[Problem]:
         refs += list(check.figures)
         for ref in refs:
             if isinstance(ref, CellRef):
-                problem = _cell_problem(dataset, ref)
+                problem = _cell_problem(analysis, ref)
             elif ref == figure.id:
                 problem = "a figure cannot check itself"
             else:

@@ -28,11 +28,15 @@ class Analysis:
 
     def __post_init__(self) -> None:
         format1 = self.dataset.format == 1
-        self.tables = {t.id: TableAnalysis(t, format1) for _, t in self.dataset.tables}
+        # by the table itself (ids may repeat in a dataset that validation then refuses)
+        self._by_table = {id(t): TableAnalysis(t, format1) for _, t in self.dataset.tables}
+        self.tables = {t.id: self._by_table[id(t)] for _, t in self.dataset.tables}
 
     def table(self, table: Table | str) -> TableAnalysis:
         """The analysis of ``table`` (or of the table with that id)."""
-        return self.tables[table if isinstance(table, str) else table.id]
+        if isinstance(table, str):
+            return self.tables[table]
+        return self._by_table[id(table)]
 
     @cached_property
     def figures(self) -> tuple[FigureResult, ...]:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .. import formatting as fmt
-from ..analysis import Analysis, DerivedKind, TableAnalysis, analyse
+from ..analysis import Analysis, DerivedKind, TableAnalysis
 from ..model import Answer, Part, Report, Table, Usage
 from . import wordml
 from .charts import add_chart
@@ -47,7 +47,7 @@ class Composer:
     def __init__(self, report: Report, part: DocumentPart, template: Template, first_id: int):
         self.report = report
         self.dataset = report.dataset
-        self.analysis: Analysis = analyse(report.dataset)
+        self.analysis: Analysis = report.analysis
         self.words = Words(report.language)
         self.lang = report.language
         self.tag = self.words.tag

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 def render_xlsx(report: Report, path: Path) -> None:
     """Write the workbook for ``report`` to ``path``."""
-    from ..analysis import analyse
     from ..labels import labels as catalogue
     from . import chart_data, charts, cover, key_figures, layout, table_sheet, usage
     from .context import Context
@@ -49,7 +48,7 @@ def render_xlsx(report: Report, path: Path) -> None:
     labels = catalogue(report.language)
     language = report.language
     dataset = report.dataset
-    analysis = analyse(dataset)
+    analysis = report.analysis
     big_rows = style["layout"]["big_table_rows"]
     streamed = any(len(t.rows) > big_rows for _, t in dataset.tables)
     # Small workbooks are assembled in memory (no temporary files); big ones stream to disk.
