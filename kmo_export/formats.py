@@ -4,7 +4,7 @@ Each :class:`Format` names its file suffix, its renderer and what the renderer n
 template, LibreOffice). The command line takes its choices (and ``-f all``) from
 :data:`FORMATS`, the build renders what it lists, and the batch prepares its workers from it.
 The renderers import their libraries only when called: importing this module stays light, so
-``kmo-export --help`` starts without XlsxWriter or python-docx.
+``kmo-export --help`` starts without XlsxWriter or the brief.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _render_xlsx(report: Report, target: Path, template: Template | None) -> Non
     render_xlsx(report, target)
 
 
-# The brief: python-docx on the Word template.
+# The brief: the Word template with a new body and the charts added.
 def _render_docx(report: Report, target: Path, template: Template | None) -> None:
     from .brief import render_docx
 
@@ -63,13 +63,17 @@ def _convert_pdf(docx: Path, target: Path, report: Report, profile: str, name: s
 FORMATS: dict[str, Format] = {
     "xlsx": Format("xlsx", ".xlsx", _render_xlsx, libraries=("xlsxwriter", "kmo_export.workbook")),
     "docx": Format(
-        "docx", ".docx", _render_docx, libraries=("docx", "kmo_export.brief"), needs_template=True
+        "docx",
+        ".docx",
+        _render_docx,
+        libraries=("xlsxwriter", "kmo_export.brief"),
+        needs_template=True,
     ),
     "pdf": Format(
         "pdf",
         ".pdf",
         _convert_pdf,
-        libraries=("docx", "kmo_export.brief", "kmo_export.pdf"),
+        libraries=("xlsxwriter", "kmo_export.brief", "kmo_export.pdf"),
         needs_template=True,
         needs_libreoffice=True,
         source="docx",

@@ -27,15 +27,15 @@ def render_docx(report: Report, path: Path, template: Template | None = None) ->
     template = template or load_template(None)
     document = template.open()
     tag = labels(report.language).get("language_tag")
-    package.clear_body(document)
-    composer = Composer(report, document.part, template, package.first_drawing_id(document))
-    package.fill_body(document, composer.compose())
+    first_id = package.first_drawing_id(document, template.document)
+    composer = Composer(report, document, template, first_id)
+    package.set_body(document, template.document, composer.compose())
     dataset = report.dataset
     subject = labels(report.language).get(
         "brief.written_question",
         number=dataset.number,
         date=fmt.date(dataset.date, report.language),
     )
-    package.set_language(document, tag)
+    package.set_language(document, template.styles, tag)
     package.set_properties(document, dataset.subject, subject, tag, report.created)
-    package.save(document, Path(path), report.created)
+    document.save(Path(path), report.created)

@@ -3,32 +3,27 @@
 XlsxWriter writes the chart: a small in-memory workbook holds the chart's data and the chart
 itself; its ``xl/charts/chart1.xml`` becomes the chart part of the brief, with
 ``c:externalData`` pointing at that same workbook, embedded in the brief. The parts and
-relationships are added through python-docx's OPC API (``Part``, ``XmlPart``, ``relate_to``).
+relationships are added to the brief's package (:mod:`kmo_export.brief.opc`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .wordml import inline_chart
-
-if TYPE_CHECKING:
-    from docx.package import Package
-    from docx.parts.document import DocumentPart
+from .opc import ATTRIBUTES, Package, attributes
+from .wordml import esc, inline_chart
 
 CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 XLSX_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RT_CHART = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
 RT_PACKAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
-_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 EMU_PER_CM = 360_000
 SHEET = "Data"
 FONT = "Arial"
@@ -205,7 +200,8 @@ def chart_workbook(spec: ChartSpec, created: dt.datetime, language_tag: str) -> 
 
 
 def add_chart(
-    part: DocumentPart,
+    package: Package,
+    document: str,
     spec: ChartSpec,
     created: dt.datetime,
     language_tag: str,
@@ -214,56 +210,62 @@ def add_chart(
     height_cm: float,
 ) -> str:
     """Add a chart and its workbook to the package; return the inline drawing (a w:r)."""
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part, XmlPart
-    from docx.oxml.parser import OxmlElement, parse_xml
-
-    package: Package = part.package
     workbook, chart_xml = chart_workbook(spec, created, language_tag)
-    embedded = Part(
-        package.next_partname("/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx"),
-        XLSX_CT,
-        workbook,
-        package,
-    )
-    element = parse_xml(chart_xml)
-    chart_part = XmlPart(
-        PackURI(package.next_partname("/word/charts/chart%d.xml")), CHART_CT, element, package
-    )
-    rid_data = chart_part.relate_to(embedded, RT_PACKAGE)
-    _only_values(element)
-    lang = element.find(f"{_C}lang")
-    if lang is not None:
-        lang.set("val", language_tag)
-    for run_properties in element.iter(f"{_A}defRPr", f"{_A}rPr", f"{_A}endParaRPr"):
-        run_properties.set("lang", language_tag)  # XlsxWriter tags chart text en-US
-    external = OxmlElement("c:externalData", attrs={f"{_R}id": rid_data})
-    external.append(OxmlElement("c:autoUpdate", attrs={"val": "0"}))
-    # c:externalData comes after c:txPr and before c:printSettings/c:userShapes/c:extLst.
-    for tag in ("printSettings", "userShapes", "extLst"):
-        follower = element.find(f"{_C}{tag}")
-        if follower is not None:
-            follower.addprevious(external)
-            break
-    else:
-        element.append(external)
-    rid = part.relate_to(chart_part, RT_CHART)
+    package.add_default("xlsx", XLSX_CT)
+    embedded = package.next_name("word/embeddings/Microsoft_Excel_Worksheet%d.xlsx")
+    package.write(embedded, workbook)
+    chart_name = package.next_name("word/charts/chart%d.xml")
+    rid_data = package.relate(chart_name, RT_PACKAGE, embedded)
+    package.write(chart_name, chart_part_xml(chart_xml, rid_data, language_tag), CHART_CT)
+    rid = package.relate(document, RT_CHART, chart_name)
     cx, cy = round(width_cm * EMU_PER_CM), round(height_cm * EMU_PER_CM)
     return inline_chart(rid, drawing_id, spec.name, spec.description, cx, cy)
 
 
-# Data labels show the value only: say so for every flag (a reader that misses one shows it).
-def _only_values(element: Any) -> None:
-    from docx.oxml.parser import OxmlElement
+def chart_part_xml(chart_xml: bytes, data_rid: str, language_tag: str) -> bytes:
+    """XlsxWriter's chart XML as the brief's chart part.
 
-    for labels in element.iter(f"{_C}dLbls"):
-        show = labels.find(f"{_C}showVal")
-        if show is None:
-            continue
-        body = labels.find(f"{_C}txPr/{_A}bodyPr")
-        if body is not None:
-            body.set("wrap", "none")  # a value label stays on one line
-        key = OxmlElement("c:showLegendKey", attrs={"val": "0"})
-        show.addprevious(key)
-        for tag in reversed(("showCatName", "showSerName", "showPercent", "showBubbleSize")):
-            show.addnext(OxmlElement(f"c:{tag}", attrs={"val": "0"}))
+    Its text tagged with the document language (XlsxWriter tags it en-US), data labels that
+    show the value only (every flag said: a reader that misses one shows it) on one line, and
+    ``c:externalData`` pointing at the embedded workbook (relationship ``data_rid``), after
+    ``c:txPr`` and before ``c:printSettings``/``c:userShapes``/``c:extLst``.
+    """
+    xml = chart_xml.decode("utf-8")
+    tag = esc(language_tag)
+    xml = _CHART_LANG.sub(f'<c:lang val="{tag}"/>', xml)
+    xml = _TEXT_PROPERTIES.sub(lambda m: _tagged(m, tag), xml)
+    xml = _VALUE_LABELS.sub(_only_values, xml)
+    external = f'<c:externalData r:id="{esc(data_rid)}"><c:autoUpdate val="0"/></c:externalData>'
+    for follower in ("<c:printSettings", "<c:userShapes", "<c:extLst", "</c:chartSpace>"):
+        at = xml.rfind(follower)
+        if at >= 0:
+            xml = xml[:at] + external + xml[at:]
+            break
+    return xml.encode("utf-8")
+
+
+_CHART_LANG = re.compile(r"<c:lang\b[^>]*/>")
+_TEXT_PROPERTIES = re.compile(rf"<a:(defRPr|rPr|endParaRPr)\b{ATTRIBUTES}(/?)>")
+_VALUE_LABELS = re.compile(r"<c:dLbls>((?:(?!</c:dLbls>).)*)</c:dLbls>", re.DOTALL)
+_LABEL_FLAGS = "showCatName", "showSerName", "showPercent", "showBubbleSize"
+
+
+# A run's text properties with lang="tag" (replaced where set, else added last).
+def _tagged(match: re.Match[str], tag: str) -> str:
+    attrs = attributes(match[2])
+    attrs["lang"] = tag
+    written = "".join(f' {k}="{esc(v)}"' for k, v in attrs.items())
+    return f"<a:{match[1]}{written}{match[3]}>"
+
+
+# Data labels that show the value only, each on one line.
+def _only_values(match: re.Match[str]) -> str:
+    inside = match[1]
+    if '<c:showVal val="1"/>' not in inside:
+        return match[0]
+    inside = inside.replace("<a:bodyPr/>", '<a:bodyPr wrap="none"/>', 1)
+    flags = "".join(f'<c:{flag} val="0"/>' for flag in _LABEL_FLAGS)
+    inside = inside.replace(
+        '<c:showVal val="1"/>', f'<c:showLegendKey val="0"/><c:showVal val="1"/>{flags}', 1
+    )
+    return f"<c:dLbls>{inside}</c:dLbls>"

@@ -27,8 +27,7 @@ from .wording import Words
 from .wordml import Cell, Page, paragraph, run
 
 if TYPE_CHECKING:
-    from docx.parts.document import DocumentPart
-
+    from .opc import Package
     from .template import Template
 
 #: A table with more rows than this is shortened in the annex (top rows, a note, the workbook
@@ -44,14 +43,14 @@ TWIPS_PER_CM = 567
 class Composer:
     """Writes the body of one brief into a list of XML strings."""
 
-    def __init__(self, report: Report, part: DocumentPart, template: Template, first_id: int):
+    def __init__(self, report: Report, package: Package, template: Template, first_id: int):
         self.report = report
         self.dataset = report.dataset
         self.analysis: Analysis = report.analysis
         self.words = Words(report.language)
         self.lang = report.language
         self.tag = self.words.tag
-        self.part = part
+        self.package = package
         self.template = template
         self.out: list[str] = []
         self.figure_number = 0
@@ -65,8 +64,7 @@ class Composer:
             template.style("Table Number"),
             *template.house_colours(),
         )
-        body = part.element.body
-        self.sect_pr = body.sectPr
+        self.sect_pr = template.sect_pr
         self.page: Page = wordml.page_of(self.sect_pr) if self.sect_pr is not None else wordml.A4
         self.numbers = self._number_tables()
         self.plots = Plots(self.words, report.top_n)
@@ -323,8 +321,7 @@ class Composer:
 
     def section_break(self, page: Page) -> None:
         """End the current section (laid out as ``page``): what follows starts a new page."""
-        template = self.sect_pr.xml if self.sect_pr is not None else None
-        self.out.append(wordml.section_break(self.template.style("Normal"), template, page))
+        self.out.append(wordml.section_break(self.template.style("Normal"), self.sect_pr, page))
 
     # -- format 1: use of the maximum per company size ------------------------------------
 
@@ -380,7 +377,14 @@ class Composer:
         )
         width = min(CHART_WIDTH_CM, self.page.text_width / TWIPS_PER_CM)
         drawing = add_chart(
-            self.part, named, self.report.created, self.tag, self.drawing_id, width, height_cm
+            self.package,
+            self.template.document,
+            named,
+            self.report.created,
+            self.tag,
+            self.drawing_id,
+            width,
+            height_cm,
         )
         self.drawing_id += 1
         self.para("Normal", drawing, keep_next=True, before=120, after=0)

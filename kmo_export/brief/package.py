@@ -1,95 +1,143 @@
-"""The .docx package around the body: language, core properties, a deterministic zip."""
+"""The brief's package around its body: the body spliced in, language, core and app properties.
+
+Each function changes one part of a :class:`~kmo_export.brief.opc.Package` opened on the
+template; every other part keeps the template's bytes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .wordml import DECLS, esc
+from ..errors import TemplateError
+from .opc import ATTRIBUTES, Package, attributes
+from .template import DOCUMENT_CT, body_sect_pr
+from .wordml import NAMESPACES, esc
 
-if TYPE_CHECKING:
-    from docx.document import Document
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_HEADER_FOOTER = (
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
-)
-_CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+_RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+_RT_APP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+_CORE_CT = "application/vnd.openxmlformats-package.core-properties+xml"
+_APP_CT = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
 _EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 _VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-_APP_CT = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_ROOT = re.compile(rf"<([\w:]+){ATTRIBUTES}(/?)>")
 _DOCPR_ID = re.compile(rb"<wp:docPr\b[^>]*?\bid=\"(\d+)\"")
-#: The earliest time a zip entry can carry.
-ZIP_EPOCH = dt.datetime(1980, 1, 1)
+_LANG = re.compile(rf"<w:lang\b{ATTRIBUTES}/>")
 
 
-def clear_body(document: Document) -> None:
-    """Remove the template's content, keeping its section properties (page, header, footer)."""
-    body = document.element.body
-    for child in list(body):
-        if child.tag != f"{_W}sectPr":
-            body.remove(child)
+def first_drawing_id(package: Package, document: str) -> int:
+    """A drawing id above every one the template's other parts (headers, footers) use.
 
-
-def first_drawing_id(document: Document) -> int:
-    """A drawing id above every one the template's headers and footers already use."""
+    The main document's own drawings go with its body, which the brief replaces.
+    """
     used = [0]
-    for rel in document.part.rels.values():
-        if not rel.is_external and rel.target_part.content_type in _HEADER_FOOTER:
-            used += [int(m) for m in _DOCPR_ID.findall(rel.target_part.blob)]
+    for name in package.names():
+        if name.endswith(".xml") and name != document:
+            used += [int(m) for m in _DOCPR_ID.findall(package.read(name))]
     return max(used) + 1
 
 
-def fill_body(document: Document, xml: str) -> None:
-    """Parse the body XML once and put it before the section properties."""
-    from docx.oxml.parser import parse_xml
+def set_body(package: Package, document: str, body: str) -> None:
+    """Replace the template's body content by ``body``, keeping its final w:sectPr.
 
-    holder = parse_xml(f"<w:body {DECLS}>{xml}</w:body>")
-    body = document.element.body
-    anchor = body.find(f"{_W}sectPr")
-    for child in list(holder):
-        if anchor is not None:
-            anchor.addprevious(child)
-        else:
-            body.append(child)
+    The namespace prefixes the body uses (``w``, ``r``, ``wp``, ``a``, ``c``) are declared
+    on the document's root where the template does not declare them already.
+    """
+    xml = package.text(document)
+    root = _ROOT.search(xml)
+    if root is None:
+        raise TemplateError(f"{document}: has no root element")
+    declared = attributes(root[2])
+    added = ""
+    for prefix, uri in NAMESPACES.items():
+        bound = declared.get(f"xmlns:{prefix}")
+        if bound is None:
+            added += f' xmlns:{prefix}="{uri}"'
+        elif bound != uri:
+            raise TemplateError(
+                f"{document}: binds the prefix {prefix}: to {bound}, not to {uri}; "
+                "save the template again in Word or LibreOffice"
+            )
+    head = xml[: root.start()] + f"<{root[1]}{root[2]}{added}>"
+    rest = xml[root.end() :]
+    start = re.search(r"<w:body\s*(/?)>", rest)
+    if start is None:
+        raise TemplateError(f"{document}: has no w:body")
+    if start[1]:  # <w:body/>: an empty body
+        content_end = after = start.end()
+        closing = "</w:body>"
+    else:
+        after = rest.rfind("</w:body>")
+        sect_pr = body_sect_pr(rest[: after + len("</w:body>")])
+        content_end = rest.rfind("<w:sectPr", 0, after) if sect_pr else after
+        closing = ""
+    new = (
+        head
+        + rest[: start.start()]
+        + "<w:body>"
+        + body
+        + rest[content_end:after]
+        + closing
+        + rest[after:]
+    )
+    package.write(document, new.encode("utf-8"), DOCUMENT_CT)
 
 
-def set_language(document: Document, tag: str) -> None:
+def set_language(package: Package, styles: str, tag: str) -> None:
     """The document language in the style defaults (what Word and screen readers use)."""
-    from docx.oxml.parser import OxmlElement
-
-    styles = document.styles.element
-    defaults = styles.find(f"{_W}docDefaults")
-    if defaults is None:
-        defaults = OxmlElement("w:docDefaults")
-        styles.insert(0, defaults)
-    rpr_default = defaults.find(f"{_W}rPrDefault")
-    if rpr_default is None:
-        rpr_default = OxmlElement("w:rPrDefault")
-        defaults.insert(0, rpr_default)
-    rpr = rpr_default.find(f"{_W}rPr")
-    if rpr is None:
-        rpr = OxmlElement("w:rPr")
-        rpr_default.append(rpr)
-    lang = rpr.find(f"{_W}lang")
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        # w:lang comes before these in w:rPr (schema order).
-        followers = [rpr.find(f"{_W}{t}") for t in ("eastAsianLayout", "specVanish", "oMath")]
-        follower = next((f for f in followers if f is not None), None)
-        if follower is not None:
-            follower.addprevious(lang)
+    xml = package.text(styles)
+    lang = f'<w:lang w:val="{esc(tag)}"/>'
+    defaults = re.search(r"<w:docDefaults\s*(/?)>", xml)
+    if defaults is None or defaults[1]:
+        block = f"<w:docDefaults><w:rPrDefault><w:rPr>{lang}</w:rPr></w:rPrDefault></w:docDefaults>"
+        if defaults is not None:
+            xml = xml[: defaults.start()] + block + xml[defaults.end() :]
         else:
-            rpr.append(lang)
-    lang.set(f"{_W}val", tag)
+            root = _ROOT.search(xml)
+            if root is None or root[3]:
+                raise TemplateError(f"{styles}: has no styles")
+            xml = xml[: root.end()] + block + xml[root.end() :]
+    else:
+        end = xml.index("</w:docDefaults>", defaults.end())
+        xml = xml[: defaults.end()] + _with_language(xml[defaults.end() : end], lang) + xml[end:]
+    package.write(styles, xml.encode("utf-8"))
+
+
+# The inside of w:docDefaults with w:lang set in w:rPrDefault/w:rPr (each made if missing).
+def _with_language(inside: str, lang: str) -> str:
+    default = re.search(r"<w:rPrDefault\s*(/?)>", inside)
+    if default is None or default[1]:
+        block = f"<w:rPrDefault><w:rPr>{lang}</w:rPr></w:rPrDefault>"
+        if default is None:  # w:rPrDefault comes first in w:docDefaults
+            return block + inside
+        return inside[: default.start()] + block + inside[default.end() :]
+    end = inside.index("</w:rPrDefault>", default.end())
+    rpr = re.search(r"<w:rPr\s*(/?)>", inside[default.end() : end])
+    if rpr is None or rpr[1]:
+        block = f"<w:rPr>{lang}</w:rPr>"
+        at = default.end() + (rpr.start() if rpr else 0)
+        skip = rpr.end() - rpr.start() if rpr else 0
+        return inside[:at] + block + inside[at + skip :]
+    start = default.end() + rpr.end()
+    stop = inside.index("</w:rPr>", start)
+    properties = inside[start:stop]
+    found = _LANG.search(properties)
+    if found is not None:
+        attrs = attributes(found[1])
+        attrs["w:val"] = lang.split('"')[1]
+        written = "".join(f' {k}="{esc(v)}"' for k, v in attrs.items())
+        properties = properties[: found.start()] + f"<w:lang{written}/>" + properties[found.end() :]
+    else:
+        # w:lang comes before these in w:rPr (schema order).
+        followers = [properties.find(f"<w:{t}") for t in ("eastAsianLayout", "specVanish", "oMath")]
+        at = min((f for f in followers if f >= 0), default=len(properties))
+        properties = properties[:at] + lang + properties[at:]
+    return inside[:start] + properties + inside[stop:]
 
 
 def set_properties(
-    document: Document, title: str, subject: str, tag: str, created: dt.datetime
+    package: Package, title: str, subject: str, tag: str, created: dt.datetime
 ) -> None:
     """Core and application properties that are true of the brief.
 
@@ -98,18 +146,39 @@ def set_properties(
     kmo-export and its version; no template name and no page or word counts, which only
     Word computes when it lays out the text.
     """
-    props = document.core_properties
-    props.title = title
-    props.subject = subject
-    props.language = tag
-    props.author = "kmo-export"
-    props.last_modified_by = "kmo-export"
-    props.revision = 1
-    props.created = props.modified = created
-    printed = props._element.find(f"{_CP}lastPrinted")
-    if printed is not None:
-        props._element.remove(printed)
-    set_app_properties(document)
+    core_name = _property_part(package, _RT_CORE, "docProps/core.xml")
+    package.write(core_name, core_properties_xml(title, subject, tag, created), _CORE_CT)
+    app_name = _property_part(package, _RT_APP, "docProps/app.xml")
+    package.write(app_name, app_properties_xml(), _APP_CT)
+
+
+# The package's part of a property relationship type; related under ``default`` if missing.
+def _property_part(package: Package, reltype: str, default: str) -> str:
+    found = package.related("", reltype)
+    if found:
+        return found[0]
+    package.relate("", reltype, default)
+    return default
+
+
+def core_properties_xml(title: str, subject: str, tag: str, created: dt.datetime) -> bytes:
+    """docProps/core.xml: title, subject, creator, revision 1, the dates and the language."""
+    if created.tzinfo is not None:
+        created = created.astimezone(dt.UTC).replace(tzinfo=None)
+    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    date = f'xsi:type="dcterms:W3CDTF">{stamp}'
+    return (
+        _XML_DECLARATION
+        + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+        'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{esc(title)}</dc:title><dc:subject>{esc(subject)}</dc:subject>"
+        "<dc:creator>kmo-export</dc:creator><cp:lastModifiedBy>kmo-export</cp:lastModifiedBy>"
+        f"<cp:revision>1</cp:revision><dcterms:created {date}</dcterms:created>"
+        f"<dcterms:modified {date}</dcterms:modified><dc:language>{esc(tag)}</dc:language>"
+        "</cp:coreProperties>"
+    ).encode("utf-8")
 
 
 def app_properties_xml() -> bytes:
@@ -117,8 +186,7 @@ def app_properties_xml() -> bytes:
     from .. import __version__
 
     return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Properties xmlns="{_EP}" xmlns:vt="{_VT}">'
+        _XML_DECLARATION + f'<Properties xmlns="{_EP}" xmlns:vt="{_VT}">'
         f"<Application>kmo-export/{esc(__version__)}</Application>"
         "<DocSecurity>0</DocSecurity>"
         "<LinksUpToDate>false</LinksUpToDate>"
@@ -126,84 +194,3 @@ def app_properties_xml() -> bytes:
         "<HyperlinksChanged>false</HyperlinksChanged>"
         "</Properties>"
     ).encode()
-
-
-def set_app_properties(document: Document) -> None:
-    """Replace (or add) the package's docProps/app.xml with :func:`app_properties_xml`."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-
-    package = document.part.package
-    blob = app_properties_xml()
-    for rel in package.rels.values():
-        if rel.reltype == RT.EXTENDED_PROPERTIES and not rel.is_external:
-            rel.target_part._blob = blob
-            return
-    part = Part(PackURI("/docProps/app.xml"), _APP_CT, blob, package)
-    package.relate_to(part, RT.EXTENDED_PROPERTIES)
-
-
-def save(document: Document, path: Path, created: dt.datetime) -> None:
-    """Write the package: fixed entry times, a fixed order, one compression pass.
-
-    The parts come from python-docx's package (a depth-first walk of the relationships, the
-    same order every time); entries are stamped with ``created``, so the same input gives the
-    same bytes. Already-compressed parts (embedded workbooks, images) are stored as they are.
-    """
-    package = document.part.package
-    parts = list(package.iter_parts())
-    for part in parts:
-        part.before_marshal()
-    entries: list[tuple[str, bytes | str]] = [
-        ("[Content_Types].xml", _content_types(parts)),
-        ("_rels/.rels", package.rels.xml),
-    ]
-    for part in parts:
-        entries.append((part.partname.membername, part.blob))
-        if len(part.rels):
-            entries.append((part.partname.rels_uri.membername, part.rels.xml))
-    stamp = max(created, ZIP_EPOCH).timetuple()[:6]
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in entries:
-            entry = zipfile.ZipInfo(name, date_time=stamp)
-            stored = name.rsplit(".", 1)[-1].lower() in _COMPRESSED
-            entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, data)
-
-
-# Parts that are compressed already: deflating them again costs time and gains nothing.
-_COMPRESSED = {"xlsx", "jpeg", "jpg", "png", "gif"}
-
-
-# [Content_Types].xml: a Default per well-known extension, an Override for every other part.
-def _content_types(parts: list) -> bytes:  # type: ignore[type-arg]
-    from docx.opc.spec import default_content_types
-
-    known = set(default_content_types)
-    defaults = {
-        "rels": "application/vnd.openxmlformats-package.relationships+xml",
-        "xml": "application/xml",
-    }
-    overrides: dict[str, str] = {}
-    for part in parts:
-        ext = part.partname.ext.lower()
-        if (ext, part.content_type) in known:
-            defaults[ext] = part.content_type
-        else:
-            overrides[str(part.partname)] = part.content_type
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">',
-        *(
-            f'<Default Extension="{esc(e)}" ContentType="{esc(t)}"/>'
-            for e, t in sorted(defaults.items())
-        ),
-        *(
-            f'<Override PartName="{esc(n)}" ContentType="{esc(t)}"/>'
-            for n, t in sorted(overrides.items())
-        ),
-        "</Types>",
-    ]
-    return "".join(lines).encode("utf-8")

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import TemplateError
-
-if TYPE_CHECKING:
-    from docx.document import Document
+from . import opc
+from .opc import ATTRIBUTES, Package, PackageError, attributes
 
 #: The styles the brief uses, by the name Word shows (any language's Word stores these names),
 #: and their kind. A template lacking one is refused before anything is written.
@@ -33,25 +31,35 @@ REQUIRED_STYLES: Mapping[str, str] = {
     "Brief Table": "table",
 }
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+#: The content type of the brief's main part (a template saved as .dotx has another).
+DOCUMENT_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_STYLE = re.compile(rf"<w:style\b{ATTRIBUTES}(/?)>")
+_NAME = re.compile(rf"<w:name\b{ATTRIBUTES}/?>")
+_ROOT = re.compile(rf"<[\w:]+{ATTRIBUTES}/?>")
+_BODY = re.compile(r"<w:body\s*(/?)>")
+_BODY_SECT_PR = re.compile(r"<w:sectPr\b(?:(?!<w:sectPr\b).)*</w:sectPr>\s*$", re.DOTALL)
+_ATTACHED = re.compile(rf"<w:attachedTemplate\b{ATTRIBUTES}/>")
 
 
 @dataclass(frozen=True)
 class Template:
-    """A checked Word template: its bytes and the style id of every required style."""
+    """A checked Word template: its parts and the style id of every required style."""
 
     path: Path
-    blob: bytes
+    package: Package  # never changed: each brief works on its own copy
+    document: str  # the main document part (``word/document.xml``)
+    styles: str  # the styles part (``word/styles.xml``)
     style_ids: Mapping[str, str]  # required style name -> w:styleId in this template
     styled_tables: bool = False  # its table style shades or rules parts of a table itself
+    sect_pr: str | None = None  # the body's final w:sectPr (page, header, footer), as XML
 
-    def open(self) -> Document:
-        """A fresh python-docx document on the template (each brief gets its own)."""
-        import docx
-
-        document = docx.Document(io.BytesIO(self.blob))
-        _detach(document)
-        return document
+    def open(self) -> Package:
+        """A fresh copy of the template's package (each brief gets its own)."""
+        package = self.package.copy()
+        _detach(package)
+        return package
 
     def style(self, name: str) -> str:
         """The w:styleId of the required style ``name``."""
@@ -108,13 +116,20 @@ def _load(path: str, mtime: int, size: int) -> Template:
         blob = Path(path).read_bytes()
     except OSError as exc:
         raise TemplateError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    document = _open(path, blob)
+    package, document, styles = _open(path, blob)
     found: dict[str, tuple[str, str]] = {}
-    for style in document.styles.element.iter(f"{_W}style"):
-        name = style.find(f"{_W}name")
-        if name is not None and style.get(f"{_W}styleId"):
-            key = (name.get(f"{_W}val") or "").casefold()
-            found.setdefault(key, (style.get(f"{_W}styleId"), style.get(f"{_W}type")))
+    bodies: dict[str, str] = {}
+    text = package.text(styles)
+    for match in _STYLE.finditer(text):
+        attrs = attributes(match[1])
+        end = text.find("</w:style>", match.end()) if not match[2] else match.end()
+        body = text[match.end() : end]
+        name_tag = _NAME.search(body)
+        style_id = attrs.get("w:styleId")
+        if name_tag is not None and style_id:
+            key = attributes(name_tag[1]).get("w:val", "").casefold()
+            found.setdefault(key, (style_id, attrs.get("w:type", "paragraph")))
+            bodies.setdefault(style_id, body)
     ids: dict[str, str] = {}
     missing: list[str] = []
     for name, kind in REQUIRED_STYLES.items():
@@ -130,45 +145,57 @@ def _load(path: str, mtime: int, size: int) -> Template:
             f"{path}: the Word template lacks the styles {', '.join(missing)}; add them in Word "
             "or start from the bundled templates/brief.docx"
         )
-    table_style = next(
-        (
-            s
-            for s in document.styles.element.iter(f"{_W}style")
-            if s.get(f"{_W}styleId") == ids["Brief Table"]
-        ),
-        None,
+    table_style = bodies.get(ids["Brief Table"], "")
+    styled = "<w:tblStylePr" in table_style or "<w:shd" in table_style
+    return Template(
+        Path(path), package, document, styles, ids, styled, body_sect_pr(package.text(document))
     )
-    styled = table_style is not None and (
-        table_style.find(f"{_W}tblStylePr") is not None
-        or table_style.find(f".//{_W}shd") is not None
-    )
-    return Template(Path(path), blob, ids, styled)
+
+
+def body_sect_pr(xml: str) -> str | None:
+    """The body's own (last) w:sectPr of a main document's XML text, if it has one."""
+    end = xml.rfind("</w:body>")
+    found = _BODY_SECT_PR.search(xml, 0, end) if end >= 0 else None
+    return found[0].rstrip() if found else None
 
 
 # Remove the template's own attached template (w:attachedTemplate, often http://...): a brief
 # refers to no file outside itself.
-def _detach(document: Document) -> None:
-    for part in document.part.package.iter_parts():
-        element = getattr(part, "_element", None)
-        if element is None:
+def _detach(package: Package) -> None:
+    for name in list(package.names()):
+        if not name.endswith(".xml"):
             continue
-        for attached in element.iter(f"{_W}attachedTemplate"):
-            attached.getparent().remove(attached)
-        for rid, rel in list(part.rels.items()):
-            if rel.is_external and rel.reltype.endswith("/attachedTemplate"):
-                del part.rels[rid]
+        data = package.read(name)
+        if b"attachedTemplate" in data:
+            package.write(name, _ATTACHED.sub("", data.decode("utf-8")).encode("utf-8"))
+            package.drop_relationships(name, "/attachedTemplate")
 
 
-# Open with python-docx; any failure means the file is no usable .docx.
-def _open(path: str, blob: bytes) -> Document:
-    import zipfile
-
-    import docx
-
-    if not zipfile.is_zipfile(io.BytesIO(blob)):
-        raise TemplateError(f"{path}: is not a Word document (.docx): not a zip package")
+# Open the package; anything unusable means the file is no usable .docx.
+def _open(path: str, blob: bytes) -> tuple[Package, str, str]:
     try:
-        return docx.Document(io.BytesIO(blob))
-    except Exception as exc:  # python-docx raises many kinds for a broken package
-        reason = str(exc).split("\n")[0] or type(exc).__name__
-        raise TemplateError(f"{path}: is not a usable Word document (.docx): {reason}") from None
+        package = Package.from_bytes(blob)
+    except PackageError as exc:
+        raise TemplateError(f"{path}: is not a Word document (.docx): {exc}") from None
+    documents = package.related("", opc.RT_OFFICE_DOCUMENT)
+    if not documents or documents[0] not in package:
+        raise TemplateError(f"{path}: is not a Word document (.docx): it has no main document")
+    document = documents[0]
+    styles = [s for s in package.related(document, _RT + "styles") if s in package]
+    if not styles:
+        raise TemplateError(f"{path}: is not a usable Word document (.docx): it has no styles")
+    for name in (document, styles[0]):
+        try:
+            text = package.text(name)
+        except UnicodeDecodeError:
+            raise TemplateError(f"{path}: {name} is not UTF-8 XML") from None
+        # The brief is written with the w: prefix of WordprocessingML, as Word writes it.
+        root = _ROOT.search(text)
+        if root is None or attributes(root[1]).get("xmlns:w") != _W_NS:
+            raise TemplateError(
+                f"{path}: {name} does not use the w: prefix for WordprocessingML; "
+                "save the template again in Word or LibreOffice"
+            )
+    if not _BODY.search(package.text(document)):
+        raise TemplateError(f"{path}: is not a usable Word document (.docx): no w:body")
+    return package, document, styles[0]

@@ -123,15 +123,29 @@ class Page:
 A4 = Page(11906, 16838, 1418, 1418)
 
 
-def page_of(sect_pr: object) -> Page:
-    """The page layout of a template's w:sectPr element (python-docx CT_SectPr)."""
-    size = getattr(sect_pr, "pgSz", None)
-    margins = getattr(sect_pr, "pgMar", None)
-    if size is None or margins is None or not size.w or not size.h:
+def page_of(sect_pr: str) -> Page:
+    """The page layout of a template's w:sectPr (its XML text): size and side margins."""
+    size = _PAGE_SIZE.search(sect_pr)
+    margins = _PAGE_MARGINS.search(sect_pr)
+    if size is None or margins is None:
         return A4
-    left = margins.left.twips if margins.left is not None else A4.left
-    right = margins.right.twips if margins.right is not None else A4.right
-    return Page(size.w.twips, size.h.twips, left, right)
+    size_attrs, margin_attrs = _twips(size[1]), _twips(margins[1])
+    width, height = size_attrs.get("w:w"), size_attrs.get("w:h")
+    if not width or not height:
+        return A4
+    return Page(
+        width, height, margin_attrs.get("w:left", A4.left), margin_attrs.get("w:right", A4.right)
+    )
+
+
+_PAGE_SIZE = re.compile(r"<w:pgSz\b([^>]*)/?>")
+_PAGE_MARGINS = re.compile(r"<w:pgMar\b([^>]*)/?>")
+_TWIPS = re.compile(r'(w:\w+)="(-?\d+)"')
+
+
+# The whole-number attributes of a tag (twips); others are left out.
+def _twips(tag: str) -> dict[str, int]:
+    return {name: int(value) for name, value in _TWIPS.findall(tag)}
 
 
 def section_break(style: str, template_sect_pr: str | None, page: Page) -> str:
