@@ -1,4 +1,4 @@
-"""Number and date formats (Babel): Belgian Dutch and English."""
+"""Number and date formats: Belgian Dutch and English."""
 
 from __future__ import annotations
 

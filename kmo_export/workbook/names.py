@@ -94,21 +94,21 @@ def quoted(text: str, labels: Labels) -> str:
 
 
 def long_date(day: dt.date, labels: Labels) -> str:
-    """``24 september 2020`` / ``24 September 2020`` (Babel, the catalogue's locale)."""
+    """``24 september 2020`` / ``24 September 2020`` (the catalogue's locale)."""
     from ..formatting import date
 
     return date(day, labels.language)
 
 
 def number_text(value: Decimal | int, labels: Labels, decimals: int = 0) -> str:
-    """A number in running text: ``7.500`` (nl), ``7,500`` (en) (Babel)."""
+    """A number in running text: ``7.500`` (nl), ``7,500`` (en)."""
     from ..formatting import number
 
     return number(value, labels.language, decimals)
 
 
 def join(items: list[str], labels: Labels) -> str:
-    """``a, b en c`` / ``a, b and c`` (Babel)."""
+    """``a, b en c`` / ``a, b and c``."""
     from ..formatting import join as format_list
 
     return str(format_list(items, labels.language)) if items else ""
