@@ -200,3 +200,45 @@ def test_package_relationships_take_the_first_free_id_and_keep_odd_targets(tmp_p
     with zipfile.ZipFile(out) as archive:
         assert archive.namelist()[0] == "[Content_Types].xml"
         assert {i.date_time for i in archive.infolist()} == {(2020, 9, 24, 0, 0, 0)}
+
+
+def test_a_chart_value_that_is_not_available_is_no_point_not_zero():
+    from decimal import Decimal
+
+    from kmo_export.brief.charts import ChartSpec, Series, chart_part_xml, chart_workbook
+
+    spec = ChartSpec(
+        ["2022", "2023", "2024"],
+        [
+            Series("Dossiers", [Decimal(5), Decimal(0), Decimal(7)], "#,##0"),
+            Series("% Limburg", [Decimal("0.1"), None, Decimal("0.2")], "0%", secondary=True),
+        ],
+        "Jaar",
+        "Dossiers per jaar",
+        "Grafiek 1",
+        kind="column",
+    )
+    workbook, chart_xml = chart_workbook(spec, dt.datetime(2020, 9, 24), "nl-BE")
+    chart = etree.fromstring(chart_part_xml(chart_xml, "rId7", "nl-BE"))
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    caches = [
+        {int(p.get("idx")): p.findtext(f"{c}v") for p in cache.iter(f"{c}pt")}
+        for cache in chart.iterfind(f".//{c}val/{c}numRef/{c}numCache")
+    ]
+    assert caches == [{0: "5", 1: "0", 2: "7"}, {0: "0.1", 2: "0.2"}]  # 0 is a point, None none
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook))["Data"]
+    assert [sheet.cell(r, 3).value for r in (2, 3, 4)] == [0.1, None, 0.2]  # "Edit data" agrees
+    assert chart.find(f"{c}lang").get("val") == "nl-BE"
+    external = chart.find(f"{c}externalData")
+    assert external.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+    assert etree.QName(external.getnext()).localname == "printSettings"
+    for labels in chart.iter(f"{c}dLbls"):
+        flags = [etree.QName(e).localname for e in labels if e.tag.startswith(c + "show")]
+        assert flags == [
+            "showLegendKey", "showVal", "showCatName", "showSerName", "showPercent",
+            "showBubbleSize",
+        ]  # fmt: skip

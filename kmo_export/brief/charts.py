@@ -107,9 +107,7 @@ def chart_workbook(spec: ChartSpec, created: dt.datetime, language_tag: str) -> 
         sheet.write_string(0, j, series.name, bold)
         values_format = workbook.add_format({"num_format": series.num_format})
         for i, value in enumerate(series.values, start=1):
-            if value is None:
-                sheet.write_blank(i, j, None, values_format)
-            else:
+            if value is not None:  # no value: no cell (a formatted blank would chart as 0)
                 sheet.write_number(i, j, float(value), values_format)
         colour = colours.series[(j - 1) % len(colours.series)]
         options: dict[str, Any] = {
