@@ -40,7 +40,12 @@ RULE = THEME["brief"]["rule"].lstrip("#")
 GRIDLINES = THEME["brief"]["gridlines"].lstrip("#")
 GREY = RGBColor(0x59, 0x59, 0x59)
 FIXED = dt.datetime(2020, 1, 1)
-HEADER_TEXT = "Vlaamse Regering"
+#: The page header, from the Dutch catalogue (an English brief puts its own catalogue's text).
+HEADER_TEXT = tomllib.loads(
+    (Path(__file__).resolve().parents[1] / "kmo_export" / "catalogue" / "nl.toml").read_text(
+        "utf-8"
+    )
+)["brief"]["house_header"]
 #: Styles kept in the template: the ones the brief uses and what headers and footers use.
 KEEP = {
     "Normal",

@@ -242,3 +242,17 @@ def test_a_chart_value_that_is_not_available_is_no_point_not_zero():
             "showLegendKey", "showVal", "showCatName", "showSerName", "showPercent",
             "showBubbleSize",
         ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("language", "bundled", "header"),
+    [
+        ("nl", True, "Vlaamse Regering"),
+        ("en", True, "Flemish Government"),
+        ("en", False, "Vlaamse Regering"),  # a user's template: its header is the office's own
+    ],
+)
+def test_the_house_header_is_in_the_brief_language(tmp_path, language, bundled, header):
+    template = default_template() if bundled else variant(tmp_path, {})
+    brief = brief_on(template, tmp_path, language)
+    assert [p.text for p in Document(str(brief)).sections[0].header.paragraphs] == [header]

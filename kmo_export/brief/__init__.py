@@ -37,5 +37,9 @@ def render_docx(report: Report, path: Path, template: Template | None = None) ->
         date=fmt.date(dataset.date, report.language),
     )
     package.set_language(document, template.styles, tag)
+    if template.bundled and report.language != "nl":  # the house header in the brief's language
+        header = "brief.house_header"
+        old, new = labels("nl").get(header), labels(report.language).get(header)
+        package.translate_headers(document, template.document, old, new)
     package.set_properties(document, dataset.subject, subject, tag, report.created)
     document.save(Path(path), report.created)

@@ -14,6 +14,7 @@ from .opc import ATTRIBUTES, Package, attributes
 from .template import DOCUMENT_CT, body_sect_pr
 from .wordml import NAMESPACES, esc
 
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 _RT_APP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
 _CORE_CT = "application/vnd.openxmlformats-package.core-properties+xml"
@@ -82,6 +83,16 @@ def set_body(package: Package, document: str, body: str) -> None:
         + rest[after:]
     )
     package.write(document, new.encode("utf-8"), DOCUMENT_CT)
+
+
+def translate_headers(package: Package, document: str, old: str, new: str) -> None:
+    """In the document's headers and footers, a text run ``old`` becomes ``new``."""
+    for reltype in ("header", "footer"):
+        for name in package.related(document, _RT + reltype):
+            xml = package.text(name)
+            changed = xml.replace(f">{esc(old)}</w:t>", f">{esc(new)}</w:t>")
+            if changed != xml:
+                package.write(name, changed.encode("utf-8"))
 
 
 def set_language(package: Package, styles: str, tag: str) -> None:

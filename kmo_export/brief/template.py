@@ -65,13 +65,18 @@ class Template:
         """The w:styleId of the required style ``name``."""
         return self.style_ids[name]
 
+    @property
+    def bundled(self) -> bool:
+        """Whether this is the bundled house style (``templates/brief.docx``)."""
+        return self.path.resolve() == default_template().resolve()
+
     def house_colours(self) -> tuple[str | None, str | None]:
         """The header shading and the total row's rule (hex RGB) the brief applies itself.
 
         From the theme (``templates/theme.toml``, ``[brief]``), unless a user's template
         styles its tables' header or total rows: then its own colours win (None, None).
         """
-        if self.styled_tables and self.path.resolve() != default_template().resolve():
+        if self.styled_tables and not self.bundled:
             return None, None
         from ..theme import load_theme
 
