@@ -466,3 +466,26 @@ def test_every_chart_has_alt_text_saying_the_order(tmp_path, language):
     assert len(descr) == 3
     word = "volgorde van de tabel" if language == "nl" else "order of the table"
     assert all(word in d for d in descr)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("Rijlabels", "De grootste aandelen in aantal dossiers: Industrie"),  # a pivot's default
+        ("Sector", "De grootste sectoren naar aantal dossiers: Industrie"),
+        ("Sector en subsector", "De grootste aandelen in aantal dossiers per sector en subsector"),
+    ],
+)
+def test_the_largest_rows_are_named_by_the_row_header_only_where_it_names_them(
+    tmp_path, header, expected
+):
+    counts = [("Industrie", 300), ("Bouw", 239), ("Diensten", 209), ("Handel", 162)]
+    table = Table(
+        "per_sector",
+        (label("sector", header), Column("files", "Aantal dossiers", COUNT)),
+        [Row(s, (D(n),)) for s, n in counts],
+        dimension=DimensionKind.CATEGORY,
+    )
+    path = render(tmp_path, dataset("draaitabel", Answer(1, content=(table,))))
+    found = bullets(docx.Document(str(path)))
+    assert found[1].startswith(expected), found

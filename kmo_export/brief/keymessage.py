@@ -268,8 +268,10 @@ class KeyMessage:
         plural = words.plural(table.label_column)
         if plural is not None:
             key, label = "brief.bullets.top", plural
-        else:
+        elif words.names_rows(table.label_column):
             key, label = "brief.bullets.top_per", words.column(table.label_column)
+        else:  # "per rijlabels" would name nothing
+            key, label = "brief.bullets.top_plain", ""
         return words.get(key, column=column, label=label, items=fmt.join(items, words.lang))
 
     # -- what does not add up in the published answer --

@@ -16,6 +16,8 @@ from ..model import Column, ColumnType, DimensionKind, Table
 
 _UNIT = re.compile(r"\s*\([^)]*\)\s*$")
 _PIVOT = re.compile(r"^(?:som|sum|totaal|total) (?:van|of) ", re.IGNORECASE)
+#: Row headers that name no dimension: an Excel pivot's defaults ("Rijlabels", "Row Labels").
+_GENERIC_ROW_HEADERS = {"rijlabels", "rijlabel", "row labels", "row label", "labels"}
 _WORD = re.compile(r"^[a-zà-ÿ]+$")
 _VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
 _APOSTROPHE = "\u2019"
@@ -150,8 +152,14 @@ class Words:
             return None
         return "nl-BE"
 
+    def names_rows(self, column: Column) -> bool:
+        """Whether the row header names what the rows are (not a pivot's "Rijlabels")."""
+        return column.label.strip().casefold() not in _GENERIC_ROW_HEADERS
+
     def plural(self, column: Column) -> str | None:
         """The plural of the row dimension's label (``thema’s``, ``provinces``), if certain."""
+        if not self.names_rows(column):
+            return None
         if self.dutch:
             return dutch_plural(column.label)
         if column.label_en:
