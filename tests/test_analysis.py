@@ -368,3 +368,18 @@ def test_quarters_compare_with_the_same_quarter_a_year_earlier():
     assert analyse(dataset(short)).table(short).comparable_periods(0) is None
     years = year_series()
     assert analyse(dataset(years)).table(years).comparable_periods(0) == (0, 2)  # not 2025 (31/10)
+
+
+@pytest.mark.parametrize(
+    ("labels", "kind", "expected"),
+    [
+        (["Industrie", "Overige sectoren", "Andere", "Onbekend", "Overijse"], None, (1, 2, 3)),
+        (["Industry", "Other", "Others (12)", "Not allocated", "Rest"], None, (1, 2, 3, 4)),
+        (["Niet ingedeeld", "Overig", "Restauratie"], None, (0, 1)),
+        (["2023", "Overige"], DimensionKind.ORDERED, ()),  # only categories gather a rest
+    ],
+)
+def test_rows_that_gather_the_rest_are_found_by_their_label(labels, kind, expected):
+    columns = (LABEL, Column("n", "Aantal", ColumnType.COUNT))
+    table = Table("t", columns, [Row(x, (D(1),)) for x in labels], dimension=kind)
+    assert analyse(dataset(table)).table(table).residual_rows == expected

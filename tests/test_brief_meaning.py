@@ -489,3 +489,23 @@ def test_the_largest_rows_are_named_by_the_row_header_only_where_it_names_them(
     path = render(tmp_path, dataset("draaitabel", Answer(1, content=(table,))))
     found = bullets(docx.Document(str(path)))
     assert found[1].startswith(expected), found
+
+
+def test_a_row_that_gathers_the_rest_is_no_category_of_its_own(tmp_path):
+    counts = [("Industrie", 300), ("Overige sectoren", 420), ("Bouw", 239), ("Diensten", 209)]
+    counts += [("Handel", 162), ("Onbekend", 3)]
+    table = Table(
+        "per_sector",
+        (label("sector", "Sector"), Column("files", "Aantal dossiers", COUNT)),
+        [Row(s, (D(n),)) for s, n in counts],
+        dimension=DimensionKind.CATEGORY,
+    )
+    path = render(tmp_path, dataset("rest", Answer(1, content=(table,))))
+    total, largest = bullets(docx.Document(str(path)))[:2]
+    assert total.endswith("verdeeld over 4 sectoren, plus overige sectoren en onbekend."), total
+    named = re.findall(r"([A-Z][\w ]+?) \(([\d,]+)\u00a0%\)", largest)
+    total_files = sum(n for _, n in counts)
+    assert [(name, nl(share)) for name, share in named] == [
+        (name, q(Decimal(n) / total_files * 100, 1))
+        for name, n in (("Industrie", 300), ("Bouw", 239), ("Diensten", 209))
+    ]  # the share is still of every row's sum: "Overige" is part of the total, not a rival

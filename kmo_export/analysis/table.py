@@ -30,6 +30,11 @@ from .kinds import (
 )
 
 #: A period label with a qualifier in brackets is a partial period: "2025 (31/10)".
+_RESIDUAL = re.compile(
+    r"\s*(?:overige?|andere[n]?|rest|restgroep|onbekend|niet (?:ingedeeld|toegewezen|gekend|bekend)"
+    r"|others?|unknown|unallocated|not (?:allocated|assigned|classified|known))\b",
+    re.IGNORECASE,
+)
 _PARTIAL = re.compile(r"\(.*\)|\*$")
 #: A part of a year in a period label: "Q3 2025", "2025Q3", "2025-K3", "H1 2024".
 _YEAR_PART = re.compile(
@@ -59,6 +64,16 @@ class TableAnalysis:
     def ranks_categories(self) -> bool:
         """Rows that may be ranked and sorted by size (categories, not periods or classes)."""
         return self.kind is DimensionKind.CATEGORY
+
+    @cached_property
+    def residual_rows(self) -> tuple[int, ...]:
+        """Top-level rows of a category table that gather the rest ("Overige sectoren",
+        "Andere", "Onbekend"): no category of their own, so never counted or ranked as one."""
+        if not self.ranks_categories:
+            return ()
+        rows = self.table.rows
+        cells = enumerate(zip(rows.labels(), rows.levels(), strict=True))
+        return tuple(r for r, (label, level) in cells if not level and _RESIDUAL.match(label))
 
     def index(self, key: str) -> int | None:
         """Value index of measure ``key``."""

@@ -238,8 +238,12 @@ class KeyMessage:
         return words.get(
             "brief.bullets.total",
             items=fmt.join(items, words.lang),
-            spread=words.spread(table, len(table.top_rows)),
+            spread=words.spread(table, len(table.top_rows), self.residual(table, ta)),
         )
+
+    def residual(self, table: Table, ta: TableAnalysis) -> list[str]:
+        """The labels of the rows that gather the rest (``Overige sectoren``), as in a sentence."""
+        return [self.words.label(table.rows[r].label) for r in ta.residual_rows]
 
     def largest(self, table: Table, ta: TableAnalysis) -> str | None:
         """The three largest categories with their share of the measure that ranks them."""
@@ -254,7 +258,8 @@ class KeyMessage:
         )
         if share is None:
             return None
-        top = ta.top(index, 3)
+        residual = set(ta.residual_rows)  # "Overige" is no category of its own
+        leaders = [r for r in ta.top(index, 3 + len(residual)).rows if r not in residual][:3]
         rows = table.rows
         items = [
             words.get(
@@ -262,7 +267,7 @@ class KeyMessage:
                 label=rows[r].label,
                 share=fmt.share(ta.value_of(share, rows[r].values) or Decimal(0), words.lang),
             )
-            for r in top.rows
+            for r in leaders
         ]
         column = words.column(table.value_columns[index])
         plural = words.plural(table.label_column)

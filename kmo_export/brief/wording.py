@@ -10,6 +10,7 @@ phrasing that needs no such word.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 
 from ..model import Column, ColumnType, DimensionKind, Table
@@ -166,17 +167,26 @@ class Words:
             return english_plural(column.label_en)
         return None
 
-    def spread(self, table: Table, n: int) -> str:
-        """Over what the rows are spread: ``verdeeld over 58 thema’s``, ``van 2020 tot 2024``."""
+    def spread(self, table: Table, n: int, residual: Sequence[str] = ()) -> str:
+        """Over what the rows are spread: ``verdeeld over 58 thema’s``, ``van 2020 tot 2024``;
+        rows that gather the rest (``residual``) are no category: ``verdeeld over 9 sectoren,
+        plus overige sectoren``."""
         from .. import formatting as fmt
 
         if table.kind is DimensionKind.PERIOD and n:
             labels = list(table.top_rows.labels())
             return self.get("brief.words.periods", first=labels[0], last=labels[-1])
         plural = self.plural(table.label_column)
+        count = fmt.number(n - len(residual), self.lang)
         if plural is not None:
-            return self.get("brief.words.spread", rows=f"{fmt.number(n, self.lang)} {plural}")
-        return self.get("brief.words.spread_plain", rows=fmt.number(n, self.lang))
+            spread = self.get("brief.words.spread", rows=f"{count} {plural}")
+        else:
+            spread = self.get("brief.words.spread_plain", rows=count)
+        if residual:
+            spread = self.get(
+                "brief.words.spread_rest", spread=spread, rest=fmt.join(list(residual), self.lang)
+            )
+        return spread
 
     # -- units --
 
