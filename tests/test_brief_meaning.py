@@ -509,3 +509,33 @@ def test_a_row_that_gathers_the_rest_is_no_category_of_its_own(tmp_path):
         (name, q(Decimal(n) / total_files * 100, 1))
         for name, n in (("Industrie", 300), ("Bouw", 239), ("Diensten", 209))
     ]  # the share is still of every row's sum: "Overige" is part of the total, not a rival
+
+
+@pytest.mark.parametrize(
+    ("cells", "charted"),
+    [
+        ([["x", 7, 9], [5, 6, 8], [3, 2, "n.v.t."]], "2023"),  # the most figures
+        ([[4, 7, 9], [5, 6, 8], [3, 2, 1]], "2024"),  # all complete: the latest year
+    ],
+)
+def test_a_category_table_with_a_column_per_year_charts_its_most_complete_latest_year(
+    tmp_path, cells, charted
+):
+    years = ("2022", "2023", "2024")
+    table = Table(
+        "per_instrument",
+        (
+            label("instrument", "Instrument"),
+            *(Column(f"y{y}", y, COUNT, additive=False) for y in years),
+        ),
+        [
+            Row(name, tuple(NotAvailable(v) if isinstance(v, str) else D(v) for v in values))
+            for name, values in zip(("KMO", "Groei", "Corona"), cells, strict=True)
+        ],
+        dimension=DimensionKind.CATEGORY,
+    )
+    path = render(tmp_path, dataset("jaren", Answer(1, content=(table,))))
+    captions = [p.text for p in docx.Document(str(path)).paragraphs if p.style.name == "Caption"]
+    assert [c for c in captions if c.startswith("Figuur")] == [
+        f"Figuur 1. {charted} per instrument"
+    ]

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .. import formatting as fmt
 from ..analysis import ChartKind, ChartPlan, TableAnalysis
-from ..model import Column, ColumnType, Table, Usage
+from ..model import Column, ColumnType, Table, Usage, looks_like_period
 from .charts import ChartSpec, Series
 from .keymessage import money, size_label
 from .wording import Words, count_noun, currency, lower_first, without_unit
@@ -52,7 +52,20 @@ class Plots:
                 enough = sum(isinstance(v, Decimal) for v in values) >= 2
             if enough:
                 out.append(plan)
-        return out[:1] if ta.ranks_categories else out[:2]
+        if ta.ranks_categories:
+            return sorted(out, key=lambda plan: self._preference(ta, plan))[:1]
+        return out[:2]
+
+    # Categories get one chart: of the measure that ranks them, else of the measure with the
+    # most figures (a withheld or blank cell drops out of a chart), the latest where the
+    # measures are periods ("2022", "2023", "2024"), else the first.
+    def _preference(self, ta: TableAnalysis, plan: ChartPlan) -> tuple[int, int, int]:
+        index = plan.measures[0]
+        if index == ta.primary:
+            return (0, 0, 0)
+        figures = sum(isinstance(v, Decimal) for v in ta.table.rows.column(index))
+        periods = all(looks_like_period(c.label) for c in ta.columns)
+        return (1, -figures, -index if periods else index)
 
     def table(self, table: Table, ta: TableAnalysis) -> list[Plot]:
         """The charts of ``table``: bars by size, columns or lines in table order."""
