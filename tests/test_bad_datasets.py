@@ -76,6 +76,11 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
         None,
         ("rows[2].subsidy (line 41)", "4751124.245 has more than 2 decimals"),
     ),
+    "amount-dot-thousands.yaml": (
+        None,
+        ("rows[2].subsidy (line 41)", "45.660 is written with 3 decimals", "write 45660"),
+    ),
+    "count-dot-thousands.yaml": (None, ("rows[2].projects (line 41)", "write 18000")),
     "negative-amount.yaml": (None, ("rows[2].subsidy (line 41)", "must not be negative")),
     "total-off-by-a-cent.yaml": (
         None,

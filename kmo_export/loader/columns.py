@@ -333,6 +333,8 @@ def _cell(r: _Reader, value: Any, column: Column, where: str, line: int | None) 
     if number is None:
         return None
     if column.type is ColumnType.COUNT:
+        if r.thousands_separator(number, where, 0, line):
+            return None
         if number != number.to_integral_value():
             r.problem(where, f"a count must be a whole number, not {number}", line)
             return None

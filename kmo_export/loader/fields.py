@@ -241,7 +241,24 @@ class _Reader:
         if isinstance(exponent, int) and -exponent > decimals and number != round(number, decimals):
             self.problem(where, f"{number} has more than {decimals} decimals", line)
             return None
+        if self.thousands_separator(number, where, decimals, line):
+            return None
         return number
+
+    # Whether ``number`` reads as written with a Dutch thousands separator ("45.660" in a
+    # column of cents, "18.000" in a count: 45660 and 18000 meant); its problem noted if so.
+    def thousands_separator(
+        self, number: Decimal, where: str, decimals: int, line: int | None = None
+    ) -> bool:
+        if number.as_tuple().exponent != -3 or decimals >= 3:
+            return False
+        self.problem(
+            where,
+            f"{number} is written with 3 decimals, more than {decimals}; if the dot separates "
+            f"thousands, write {number.scaleb(3):f} (numbers are written without separators)",
+            line,
+        )
+        return True
 
     # A date written as YYYY-MM-DD.
     def date(self, mapping: Any, key: str, path: str, required: bool = True) -> dt.date | None:
