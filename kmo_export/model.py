@@ -12,6 +12,11 @@ The pipeline is  load -> validate -> model -> render:
 
 This module knows no output format and no command line. Money and every other figure is
 :class:`~decimal.Decimal`; nothing here is ever a float.
+
+Dataclasses that code or tests compare by value keep the generated ``__eq__``/``__hash__`` and
+``__repr__`` (a :class:`Question`, a :class:`CellRef`); the others (``eq=False, repr=False``: a
+:class:`Table`, a :class:`Dataset`) compare by identity. Every generated method is compiled at
+import, in every run, so a class gets only those in use (the same holds across the package).
 """
 
 from __future__ import annotations
@@ -66,7 +71,7 @@ class TotalSource(StrEnum):
 MULTIPLIERS = {"thousand": 3, "million": 6, "billion": 9}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Column:
     """A column of a table: the label column (the row dimension) or a measure."""
 
@@ -95,7 +100,7 @@ class Column:
         return self.label_en if language == "en" and self.label_en else self.label
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ColumnGroup:
     """Measures under one upper header (OND / ONTW / ICON)."""
 
@@ -104,7 +109,7 @@ class ColumnGroup:
     label_en: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Average:
     """A derived figure the dataset declares: one measure divided by another, per row."""
 
@@ -149,7 +154,7 @@ def infer_dimension(labels: Iterable[str]) -> DimensionKind:
     return DimensionKind.PERIOD if seen else DimensionKind.CATEGORY
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Table:
     """A table in an answer: a label column, numeric columns, rows, an optional total row.
 
@@ -263,7 +268,7 @@ class Question:
     parts: tuple[Part, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Answer:
     """The answer to one question (or, with ``also``, to several at once).
 
@@ -362,7 +367,7 @@ class CellRef:
     row: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class FigureCheck:
     """What a stated figure must agree with."""
 
@@ -372,7 +377,7 @@ class FigureCheck:
     line: int | None = None  # where the check stands in the dataset file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Figure:
     """A key figure stated in the text of an answer: value, unit, what it counts, its sentence."""
 
@@ -400,7 +405,7 @@ class Source:
     url: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Dataset:
     """One written question with its answer: the complete content of the published text."""
 
@@ -441,7 +446,7 @@ class Dataset:
         return next((q for q in self.questions if q.number == number), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Report:
     """A validated dataset plus the options of one build: what every renderer takes."""
 

@@ -35,7 +35,7 @@ from .errors import DatasetError, Problem
 MIB = 1 << 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Limit:
     """The most bytes read for one kind of input, and the environment variable that sets it."""
 
@@ -323,7 +323,7 @@ class NoSuchSheet(DatasetError):
         super().__init__([Problem(str(file), f"has no sheet {sheet!r} (sheets: {self.sheets})")])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Formula:
     """A formula cell of an .xlsx table file whose result was never saved."""
 
