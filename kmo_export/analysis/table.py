@@ -6,7 +6,7 @@ import heapq
 import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 
 from ..checks import HUNDRED, ratio_percent, within_rounding
 from ..model import (
@@ -29,14 +29,21 @@ from .kinds import (
     TotalKind,
 )
 
-#: A period label with a qualifier in brackets is a partial period: "2025 (31/10)".
-_PARTIAL = re.compile(r"\(.*\)|\*$")
-#: A part of a year in a period label: "Q3 2025", "2025Q3", "2025-K3", "H1 2024".
-_YEAR_PART = re.compile(
-    r"(?:(?P<p1>[QKTHS][1-4])\s*[-/]?\s*(?P<y1>(?:19|20)\d\d))"
-    r"|(?:(?P<y2>(?:19|20)\d\d)\s*[-/]?\s*(?P<p2>[QKTHS][1-4]))",
-    re.IGNORECASE,
-)
+
+# A period label with a qualifier in brackets is partial: "2025 (31/10)" (compiled at first use).
+@cache
+def _partial() -> re.Pattern[str]:
+    return re.compile(r"\(.*\)|\*$")
+
+
+# A part of a year in a period label: "Q3 2025", "2025Q3", "2025-K3", "H1 2024" (at first use).
+@cache
+def _year_part() -> re.Pattern[str]:
+    return re.compile(
+        r"(?:(?P<p1>[QKTHS][1-4])\s*[-/]?\s*(?P<y1>(?:19|20)\d\d))"
+        r"|(?:(?P<y2>(?:19|20)\d\d)\s*[-/]?\s*(?P<p2>[QKTHS][1-4]))",
+        re.IGNORECASE,
+    )
 
 
 class TableAnalysis:
@@ -328,8 +335,9 @@ class TableAnalysis:
         """Rows of a period table whose label marks a part of a period ("2025 (31/10)")."""
         if self.kind is not DimensionKind.PERIOD:
             return frozenset()
+        partial = _partial()
         return frozenset(
-            i for i, label in enumerate(self.table.rows.labels()) if _PARTIAL.search(label)
+            i for i, label in enumerate(self.table.rows.labels()) if partial.search(label)
         )
 
     def values(self, derived: Derived) -> Iterator[Decimal | None]:
@@ -497,7 +505,7 @@ class TableAnalysis:
 
 # (year, "Q3") for a label naming a part of a year, None for a whole year or anything else.
 def _part_of_year(label: str) -> tuple[int, str] | None:
-    found = _YEAR_PART.search(label)
+    found = _year_part().search(label)
     if found is None:
         return None
     year = found.group("y1") or found.group("y2")
