@@ -13,10 +13,11 @@ The pipeline is  load -> validate -> model -> render:
 This module knows no output format and no command line. Money and every other figure is
 :class:`~decimal.Decimal`; nothing here is ever a float.
 
-Dataclasses that code or tests compare by value keep the generated ``__eq__``/``__hash__`` and
-``__repr__`` (a :class:`Question`, a :class:`CellRef`); the others (``eq=False, repr=False``: a
-:class:`Table`, a :class:`Dataset`) compare by identity. Every generated method is compiled at
-import, in every run, so a class gets only those in use (the same holds across the package).
+Every method ``@dataclass`` generates is compiled at import, in every run, so a class gets only
+those in use (the same holds across the package): the classes compared by value (a
+:class:`Question`, a :class:`CellRef`) take ``__eq__``, ``__hash__`` and ``__repr__`` from
+:class:`~kmo_export.values.Value`, written once; the others (a :class:`Table`, a
+:class:`Dataset`) compare by identity and have no ``__repr__`` of their own.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from .rows import NotAvailable as NotAvailable
 from .rows import Row as Row
 from .rows import Rows as Rows
 from .rows import is_number as is_number
+from .values import Value
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -252,8 +254,8 @@ class Table:
         return any(v is None for i in range(len(self.value_columns)) for v in self.rows.column(i))
 
 
-@dataclass(frozen=True)
-class Part:
+@dataclass(frozen=True, eq=False, repr=False)
+class Part(Value):
     """A sub-question or the answer to one: ``a)``, ``b)``."""
 
     label: str
@@ -261,8 +263,8 @@ class Part:
     content: tuple[str | Table, ...] = ()  # answers: text and tables in published order
 
 
-@dataclass(frozen=True)
-class Question:
+@dataclass(frozen=True, eq=False, repr=False)
+class Question(Value):
     number: int
     paragraphs: tuple[str, ...]
     parts: tuple[Part, ...] = ()
@@ -303,14 +305,14 @@ class Answer:
         return (self.number, *self.also)
 
 
-@dataclass(frozen=True)
-class Person:
+@dataclass(frozen=True, eq=False, repr=False)
+class Person(Value):
     name: str
     title: str | None = None
 
 
-@dataclass(frozen=True)
-class CompanySizeUsage:
+@dataclass(frozen=True, eq=False, repr=False)
+class CompanySizeUsage(Value):
     """Use of the portfolio by one company size: average granted against the maximum."""
 
     key: str  # "small", "medium": labels come from the catalogue
@@ -325,29 +327,29 @@ class CompanySizeUsage:
         return self.average_granted / self.maximum
 
 
-@dataclass(frozen=True)
-class NewMaximum:
+@dataclass(frozen=True, eq=False, repr=False)
+class NewMaximum(Value):
     since: dt.date
     amount: Decimal
 
 
-@dataclass(frozen=True)
-class Usage:
+@dataclass(frozen=True, eq=False, repr=False)
+class Usage(Value):
     answer: int
     year: int
     sizes: tuple[CompanySizeUsage, ...]
     new_maximum: NewMaximum | None = None
 
 
-@dataclass(frozen=True)
-class Enterprises:
+@dataclass(frozen=True, eq=False, repr=False)
+class Enterprises(Value):
     answer: int
     year: int
     count: int
 
 
-@dataclass(frozen=True)
-class KeyFigures:
+@dataclass(frozen=True, eq=False, repr=False)
+class KeyFigures(Value):
     enterprises: Enterprises | None = None
     usage: Usage | None = None
 
@@ -358,8 +360,8 @@ class CheckKind(StrEnum):
     RATIO = "ratio"  # one figure or cell divided by another
 
 
-@dataclass(frozen=True)
-class CellRef:
+@dataclass(frozen=True, eq=False, repr=False)
+class CellRef(Value):
     """A table cell a figure refers to; ``row`` None means the table's (published) total."""
 
     table: str
@@ -398,8 +400,8 @@ class Figure:
         return self.what_en if language == "en" and self.what_en else self.what
 
 
-@dataclass(frozen=True)
-class Source:
+@dataclass(frozen=True, eq=False, repr=False)
+class Source(Value):
     publisher: str | None = None
     text: str | None = None  # path of the published text, relative to the dataset
     url: str | None = None
