@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .brief.template import Template
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class BuildOptions:
     """Everything about a build except the dataset: shared by every dataset of a batch."""
 
@@ -41,7 +41,7 @@ class BuildOptions:
     pdf_profile: str = "a2b-ua"  # a key of kmo_export.pdf.PROFILES
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class BuildResult:
     """What a build wrote (in the registry's order of formats) and the dataset's warnings."""
 
@@ -189,7 +189,7 @@ def check(dataset_path: Path) -> list[Problem]:
     return dataset_warnings(dataset)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class CheckResult:
     """What :func:`check_many` found in one dataset.
 

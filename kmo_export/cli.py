@@ -8,6 +8,8 @@ of weight.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -31,6 +33,12 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 MAIN_CONTEXT = {**CONTEXT, "auto_envvar_prefix": "KMO_EXPORT"}
 #: Exit status after Ctrl-C or SIGTERM (128 + SIGINT), as shells report it.
 EXIT_INTERRUPTED = 130
+
+# At exit the interpreter's last garbage collections walk every object of every module a build
+# imported (Click, XlsxWriter, python-docx, lxml, Babel, PyYAML): ~25 ms of a ~200 ms build, to
+# free memory the operating system takes back anyway. Freezing them first skips that walk. No
+# output waits on it: every file is closed (and renamed into place) before the command returns.
+atexit.register(gc.freeze)
 
 
 def _fail(lines: list[str]) -> NoReturn:

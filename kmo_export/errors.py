@@ -4,24 +4,34 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+
+from .values import Value
 
 #: The longest message printed for one problem, and for each of its parts (file, field); a
 #: longer part keeps its start and its end around an ellipsis.
 MAX_MESSAGE = 600
 MAX_PART = 240
-# What a terminal could act on or that hides text: C0 and C1 controls, DEL, Unicode line and
-# paragraph separators, bidirectional overrides and isolates, zero-width characters.
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
-)
+
+
+#: What a terminal could act on or that hides text: C0 and C1 controls, DEL, Unicode line and
+#: paragraph separators, bidirectional overrides and isolates, zero-width characters.
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+
+
+# The compiled _UNSAFE, made at first use (a build that goes well prints no message).
+@cache
+def _unsafe() -> re.Pattern[str]:
+    return re.compile(_UNSAFE)
 
 
 def printable(text: str, limit: int = MAX_MESSAGE) -> str:
     """``text`` safe to print on one line: control characters and terminal escapes shown as
     ``\\x1b``, ``\\n``, ``\\u2028``; at most ``limit`` characters (start and end kept)."""
     text = _cap(str(text), limit)
-    if _UNSAFE.search(text):
-        text = _UNSAFE.sub(_escape, text)
+    unsafe = _unsafe()
+    if unsafe.search(text):
+        text = unsafe.sub(_escape, text)
         text = _cap(text, limit)
     return text
 
@@ -29,7 +39,7 @@ def printable(text: str, limit: int = MAX_MESSAGE) -> str:
 def printable_name(name: str) -> str:
     """A file name safe to print: quoted (``'a\\nb.yaml'``) if it holds a character to escape."""
     name = str(name)
-    if _UNSAFE.search(name):
+    if _unsafe().search(name):
         return "'" + printable(name, MAX_PART) + "'"
     return _cap(name, MAX_PART)
 
@@ -66,8 +76,8 @@ class KmoExportError(Exception):
         return [str(self)]
 
 
-@dataclass(frozen=True)
-class Problem:
+@dataclass(frozen=True, eq=False, repr=False)
+class Problem(Value):
     """One thing wrong with an input: where (file, field path, line) and what."""
 
     file: str

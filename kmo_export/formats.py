@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .model import Report
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Format:
     """One output format.
 

@@ -12,6 +12,12 @@ The pipeline is  load -> validate -> model -> render:
 
 This module knows no output format and no command line. Money and every other figure is
 :class:`~decimal.Decimal`; nothing here is ever a float.
+
+Every method ``@dataclass`` generates is compiled at import, in every run, so a class gets only
+those in use (the same holds across the package): the classes compared by value (a
+:class:`Question`, a :class:`CellRef`) take ``__eq__``, ``__hash__`` and ``__repr__`` from
+:class:`~kmo_export.values.Value`, written once; the others (a :class:`Table`, a
+:class:`Dataset`) compare by identity and have no ``__repr__`` of their own.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from .rows import NotAvailable as NotAvailable
 from .rows import Row as Row
 from .rows import Rows as Rows
 from .rows import is_number as is_number
+from .values import Value
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -66,7 +73,7 @@ class TotalSource(StrEnum):
 MULTIPLIERS = {"thousand": 3, "million": 6, "billion": 9}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Column:
     """A column of a table: the label column (the row dimension) or a measure."""
 
@@ -95,7 +102,7 @@ class Column:
         return self.label_en if language == "en" and self.label_en else self.label
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ColumnGroup:
     """Measures under one upper header (OND / ONTW / ICON)."""
 
@@ -104,7 +111,7 @@ class ColumnGroup:
     label_en: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Average:
     """A derived figure the dataset declares: one measure divided by another, per row."""
 
@@ -149,7 +156,7 @@ def infer_dimension(labels: Iterable[str]) -> DimensionKind:
     return DimensionKind.PERIOD if seen else DimensionKind.CATEGORY
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Table:
     """A table in an answer: a label column, numeric columns, rows, an optional total row.
 
@@ -247,8 +254,8 @@ class Table:
         return any(v is None for i in range(len(self.value_columns)) for v in self.rows.column(i))
 
 
-@dataclass(frozen=True)
-class Part:
+@dataclass(frozen=True, eq=False, repr=False)
+class Part(Value):
     """A sub-question or the answer to one: ``a)``, ``b)``."""
 
     label: str
@@ -256,14 +263,14 @@ class Part:
     content: tuple[str | Table, ...] = ()  # answers: text and tables in published order
 
 
-@dataclass(frozen=True)
-class Question:
+@dataclass(frozen=True, eq=False, repr=False)
+class Question(Value):
     number: int
     paragraphs: tuple[str, ...]
     parts: tuple[Part, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Answer:
     """The answer to one question (or, with ``also``, to several at once).
 
@@ -298,14 +305,14 @@ class Answer:
         return (self.number, *self.also)
 
 
-@dataclass(frozen=True)
-class Person:
+@dataclass(frozen=True, eq=False, repr=False)
+class Person(Value):
     name: str
     title: str | None = None
 
 
-@dataclass(frozen=True)
-class CompanySizeUsage:
+@dataclass(frozen=True, eq=False, repr=False)
+class CompanySizeUsage(Value):
     """Use of the portfolio by one company size: average granted against the maximum."""
 
     key: str  # "small", "medium": labels come from the catalogue
@@ -320,29 +327,29 @@ class CompanySizeUsage:
         return self.average_granted / self.maximum
 
 
-@dataclass(frozen=True)
-class NewMaximum:
+@dataclass(frozen=True, eq=False, repr=False)
+class NewMaximum(Value):
     since: dt.date
     amount: Decimal
 
 
-@dataclass(frozen=True)
-class Usage:
+@dataclass(frozen=True, eq=False, repr=False)
+class Usage(Value):
     answer: int
     year: int
     sizes: tuple[CompanySizeUsage, ...]
     new_maximum: NewMaximum | None = None
 
 
-@dataclass(frozen=True)
-class Enterprises:
+@dataclass(frozen=True, eq=False, repr=False)
+class Enterprises(Value):
     answer: int
     year: int
     count: int
 
 
-@dataclass(frozen=True)
-class KeyFigures:
+@dataclass(frozen=True, eq=False, repr=False)
+class KeyFigures(Value):
     enterprises: Enterprises | None = None
     usage: Usage | None = None
 
@@ -353,8 +360,8 @@ class CheckKind(StrEnum):
     RATIO = "ratio"  # one figure or cell divided by another
 
 
-@dataclass(frozen=True)
-class CellRef:
+@dataclass(frozen=True, eq=False, repr=False)
+class CellRef(Value):
     """A table cell a figure refers to; ``row`` None means the table's (published) total."""
 
     table: str
@@ -362,7 +369,7 @@ class CellRef:
     row: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class FigureCheck:
     """What a stated figure must agree with."""
 
@@ -372,7 +379,7 @@ class FigureCheck:
     line: int | None = None  # where the check stands in the dataset file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Figure:
     """A key figure stated in the text of an answer: value, unit, what it counts, its sentence."""
 
@@ -393,14 +400,14 @@ class Figure:
         return self.what_en if language == "en" and self.what_en else self.what
 
 
-@dataclass(frozen=True)
-class Source:
+@dataclass(frozen=True, eq=False, repr=False)
+class Source(Value):
     publisher: str | None = None
     text: str | None = None  # path of the published text, relative to the dataset
     url: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Dataset:
     """One written question with its answer: the complete content of the published text."""
 
@@ -441,7 +448,7 @@ class Dataset:
         return next((q for q in self.questions if q.number == number), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Report:
     """A validated dataset plus the options of one build: what every renderer takes."""
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from .errors import OutputError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class WrittenFile:
     """An output written: where, how many bytes, its SHA-256 (hex)."""
 

@@ -19,12 +19,10 @@ Problems are raised as :class:`~kmo_export.errors.DatasetError` naming the file 
 
 from __future__ import annotations
 
-import csv
 import itertools
 import os
 import re
 import stat
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +33,7 @@ from .errors import DatasetError, Problem
 MIB = 1 << 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Limit:
     """The most bytes read for one kind of input, and the environment variable that sets it."""
 
@@ -238,6 +236,8 @@ def csv_records(
     """The records of a CSV table file with their line numbers, read line by line (never the
     whole file at once); a ';'-separated file (a Dutch-language Excel's) has its figures
     passed through ``convert_belgian``. DatasetError for a file that is not UTF-8 or not CSV."""
+    import csv  # only a table file in CSV needs it
+
     lines = text_lines(file)
     skipped = 0  # blank lines before the header
     first = next(lines, None)
@@ -272,6 +272,8 @@ def check_package(path: Path, limit: Limit, unreadable: str) -> None:
     """Refuse a ZIP package (.xlsx, .docx) that is too big, unpacks to too much, or whose XML
     declares a DTD or an entity, with ``unreadable`` ("the table file is not a readable
     workbook") and the reason."""
+    import zipfile  # only a table file or template that is a package needs it
+
     info = regular_file(path, limit.kind)
     _check_size(path, info.st_size, limit)
     try:
@@ -323,7 +325,7 @@ class NoSuchSheet(DatasetError):
         super().__init__([Problem(str(file), f"has no sheet {sheet!r} (sheets: {self.sheets})")])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Formula:
     """A formula cell of an .xlsx table file whose result was never saved."""
 

@@ -375,7 +375,7 @@ def test_quarters_compare_with_the_same_quarter_a_year_earlier():
     [
         (["Industrie", "Overige sectoren", "Andere", "Onbekend", "Overijse"], None, (1, 2, 3)),
         (["Industry", "Other", "Others (12)", "Not allocated", "Rest"], None, (1, 2, 3, 4)),
-        (["Niet ingedeeld", "Overig", "Restauratie"], None, (0, 1)),
+        (["Niet ingedeeld", "Overig", "Restauratie", "Niet toe te wijzen"], None, (0, 1, 3)),
         (["2023", "Overige"], DimensionKind.ORDERED, ()),  # only categories gather a rest
     ],
 )

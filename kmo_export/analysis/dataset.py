@@ -19,7 +19,7 @@ from .kinds import FigureResult
 from .table import TableAnalysis
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Analysis:
     """The derived figures of a whole dataset: its tables and its stated key figures."""
 

@@ -33,7 +33,7 @@ class TotalKind(StrEnum):
     PUBLISHED = "published"  # only as published (a measure that does not add up)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Definition:
     """What a derived figure divides by what: measure keys of its table."""
 
@@ -42,7 +42,7 @@ class Definition:
     denominator: str | None = None  # an average or a ratio: the measure it divides by
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Derived:
     """A derived column: its definition and where its inputs stand (value indexes)."""
 
@@ -59,7 +59,7 @@ class Derived:
         return self.definition.kind
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TotalCheck:
     """A published total held against what the rows say (a finding when ``ok`` is False)."""
 
@@ -80,7 +80,7 @@ class TotalCheck:
         return within_rounding(self.published, self.computed, places=self.column.decimals)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RatioCheck:
     """A published percentage on one row held against the ratio it declares."""
 
@@ -97,7 +97,7 @@ class RatioCheck:
         return within_rounding(self.published, self.computed, places=self.places)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TopN:
     """The ``n`` largest top-level rows of a measure and what the others add up to."""
 
@@ -117,7 +117,7 @@ class ChartKind(StrEnum):
     GROUPS = "groups"  # clustered columns: one series per column group
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ChartPlan:
     """One chart both outputs draw: what kind, which measures, which rows."""
 
@@ -127,7 +127,7 @@ class ChartPlan:
     top: TopN | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class FigureResult:
     """A key figure stated in the text and what the rest of the answer says of it."""
 

@@ -6,7 +6,7 @@ import heapq
 import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 
 from ..checks import HUNDRED, ratio_percent, within_rounding
 from ..model import (
@@ -29,19 +29,32 @@ from .kinds import (
     TotalKind,
 )
 
-#: A period label with a qualifier in brackets is a partial period: "2025 (31/10)".
-_RESIDUAL = re.compile(
-    r"\s*(?:overige?|andere[n]?|rest|restgroep|onbekend|niet (?:ingedeeld|toegewezen|gekend|bekend)"
-    r"|others?|unknown|unallocated|not (?:allocated|assigned|classified|known))\b",
-    re.IGNORECASE,
-)
-_PARTIAL = re.compile(r"\(.*\)|\*$")
-#: A part of a year in a period label: "Q3 2025", "2025Q3", "2025-K3", "H1 2024".
-_YEAR_PART = re.compile(
-    r"(?:(?P<p1>[QKTHS][1-4])\s*[-/]?\s*(?P<y1>(?:19|20)\d\d))"
-    r"|(?:(?P<y2>(?:19|20)\d\d)\s*[-/]?\s*(?P<p2>[QKTHS][1-4]))",
-    re.IGNORECASE,
-)
+
+# A period label with a qualifier in brackets is partial: "2025 (31/10)" (compiled at first use).
+@cache
+def _partial() -> re.Pattern[str]:
+    return re.compile(r"\(.*\)|\*$")
+
+
+# A part of a year in a period label: "Q3 2025", "2025Q3", "2025-K3", "H1 2024" (at first use).
+@cache
+def _year_part() -> re.Pattern[str]:
+    return re.compile(
+        r"(?:(?P<p1>[QKTHS][1-4])\s*[-/]?\s*(?P<y1>(?:19|20)\d\d))"
+        r"|(?:(?P<y2>(?:19|20)\d\d)\s*[-/]?\s*(?P<p2>[QKTHS][1-4]))",
+        re.IGNORECASE,
+    )
+
+
+# A row label that gathers the rest: "Overige sectoren", "Andere", "Onbekend" (at first use).
+@cache
+def _residual() -> re.Pattern[str]:
+    return re.compile(
+        r"\s*(?:overige?|andere[n]?|rest|restgroep|onbekend"
+        r"|niet (?:ingedeeld|toegewezen|gekend|bekend)|niet toe te wijzen|niet toewijsbaar"
+        r"|others?|unknown|unallocated|not (?:allocated|assigned|classified|known))\b",
+        re.IGNORECASE,
+    )
 
 
 class TableAnalysis:
@@ -73,7 +86,7 @@ class TableAnalysis:
             return ()
         rows = self.table.rows
         cells = enumerate(zip(rows.labels(), rows.levels(), strict=True))
-        return tuple(r for r, (label, level) in cells if not level and _RESIDUAL.match(label))
+        return tuple(r for r, (label, level) in cells if not level and _residual().match(label))
 
     def index(self, key: str) -> int | None:
         """Value index of measure ``key``."""
@@ -343,8 +356,9 @@ class TableAnalysis:
         """Rows of a period table whose label marks a part of a period ("2025 (31/10)")."""
         if self.kind is not DimensionKind.PERIOD:
             return frozenset()
+        partial = _partial()
         return frozenset(
-            i for i, label in enumerate(self.table.rows.labels()) if _PARTIAL.search(label)
+            i for i, label in enumerate(self.table.rows.labels()) if partial.search(label)
         )
 
     def values(self, derived: Derived) -> Iterator[Decimal | None]:
@@ -512,7 +526,7 @@ class TableAnalysis:
 
 # (year, "Q3") for a label naming a part of a year, None for a whole year or anything else.
 def _part_of_year(label: str) -> tuple[int, str] | None:
-    found = _YEAR_PART.search(label)
+    found = _year_part().search(label)
     if found is None:
         return None
     year = found.group("y1") or found.group("y2")

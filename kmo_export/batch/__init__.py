@@ -12,6 +12,7 @@ them instead of loading them again.
 from __future__ import annotations
 
 import functools
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -23,7 +24,6 @@ from ..errors import DatasetError, KmoExportError, NameClashError
 from ..formats import chosen
 from .inputs import parse_shard, remove_stale_parts, shard
 from .manifest import manifest, write_manifest
-from .pool import Pool, default_jobs
 
 __all__ = [
     "NameClashError",
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Outcome:
     """What became of one dataset in a batch."""
 
@@ -144,6 +144,8 @@ def run(
             discard_partial(current, options)
             raise KeyboardInterrupt
         return outcomes
+    from .pool import Pool  # only a batch of several datasets at a time needs it
+
     pool = Pool(
         paths,
         task=functools.partial(build_one, options=options),
@@ -153,6 +155,14 @@ def run(
         on_result=on_outcome,
     )
     return pool.run()
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may use (its affinity, e.g. a container's limit)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 # The outcome of a dataset whose worker process died while building it.

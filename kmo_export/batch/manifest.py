@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +49,8 @@ def write_manifest(
     shard_spec: str | None = None,
 ) -> None:
     """Write :func:`manifest` as JSON to ``path`` atomically."""
+    import json  # only a build with --manifest writes one
+
     record = manifest(outcomes, options or BuildOptions(), shard_spec)
     text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
 

@@ -9,7 +9,6 @@ list of items, so a task is one small integer down a pipe and one small result b
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,14 +19,6 @@ Result = TypeVar("Result")
 
 #: Seconds a worker gets to clean up (remove its temporary file) after an interrupt.
 _SHUTDOWN_GRACE = 10.0
-
-
-def default_jobs() -> int:
-    """The number of CPUs this process may use (its affinity, e.g. a container's limit)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 class Pool(Generic[Item, Result]):

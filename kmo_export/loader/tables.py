@@ -133,7 +133,7 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
     return table
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _Total:
     # What a table's `total:` says, or its table file's total row: label, values, where stated.
     label: str | None

@@ -26,7 +26,7 @@ from .style import number_format
 LABEL, VALUE, POSITION, CUMULATIVE = range(4)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Block:
     """The top-N series of one measure on the chart-data sheet (formulas that re-rank)."""
 
@@ -60,7 +60,7 @@ class Block:
         return self.layout.columns[self.index]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Chart:
     """One chart of the charts sheet: the analysis' plan and, for categories, its block."""
 
@@ -69,7 +69,7 @@ class Chart:
     block: Block | None = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ChartsPlan:
     """Every chart of the workbook and the top-N blocks behind them, in order."""
 

@@ -11,7 +11,7 @@ from .names import long_date
 from .style import Formats
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Context:
     """One build of one workbook."""
 

@@ -20,7 +20,7 @@ from .layout import DerivedColumn, ReconRow, TableLayout
 from .names import area, col, formula_text, ref
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RowFormula:
     """A formula written on every table row: ``template`` with ``{r}`` and ``{p}``."""
 
@@ -31,7 +31,7 @@ class RowFormula:
         return self.template.format(r=row + 1, p=row)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Formula:
     """A formula written once (a total or a reconciliation cell) with its cached value."""
 

@@ -22,7 +22,7 @@ from .names import header_text, join, lower_first, name_of, quote_sheet, ref
 TITLE_ROW, SOURCE_ROW, CHECK_ROW = 0, 1, 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class DerivedColumn:
     """A derived figure's column on the sheet (formulas), and its check column if it has one."""
 
@@ -36,7 +36,7 @@ class DerivedColumn:
         return self.derived.kind
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ReconRow:
     """One line of the reconciliation block: a published total against what the rows say."""
 
@@ -44,7 +44,7 @@ class ReconRow:
     check: TotalCheck
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class TableLayout:
     """Where everything of one table stands on its sheet; charts and key figures refer to it."""
 

@@ -16,7 +16,7 @@ HEADER_ROW, FIRST_ROW = 3, 4
 SIZE, MAXIMUM, AVERAGE, USE, STATED, CHECK = range(6)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class UsageLayout:
     """Where the usage figures stand, for the chart."""
 
