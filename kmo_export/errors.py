@@ -6,8 +6,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .values import Value
-
 #: The longest message printed for one problem, and for each of its parts (file, field); a
 #: longer part keeps its start and its end around an ellipsis.
 MAX_MESSAGE = 600
@@ -76,8 +74,8 @@ class KmoExportError(Exception):
         return [str(self)]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Problem(Value):
+@dataclass(frozen=True)
+class Problem:
     """One thing wrong with an input: where (file, field path, line) and what."""
 
     file: str

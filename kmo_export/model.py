@@ -13,11 +13,10 @@ The pipeline is  load -> validate -> model -> render:
 This module knows no output format and no command line. Money and every other figure is
 :class:`~decimal.Decimal`; nothing here is ever a float.
 
-Every method ``@dataclass`` generates is compiled at import, in every run, so a class gets only
-those in use (the same holds across the package): the classes compared by value (a
-:class:`Question`, a :class:`CellRef`) take ``__eq__``, ``__hash__`` and ``__repr__`` from
-:class:`~kmo_export.values.Value`, written once; the others (a :class:`Table`, a
-:class:`Dataset`) compare by identity and have no ``__repr__`` of their own.
+Dataclasses that code or tests compare by value keep the generated ``__eq__``/``__hash__`` and
+``__repr__`` (a :class:`Question`, a :class:`CellRef`); the others (``eq=False, repr=False``: a
+:class:`Table`, a :class:`Dataset`) compare by identity. Every generated method is compiled at
+import, in every run, so a class gets only those in use (the same holds across the package).
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ from .rows import NotAvailable as NotAvailable
 from .rows import Row as Row
 from .rows import Rows as Rows
 from .rows import is_number as is_number
-from .values import Value
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -254,8 +252,8 @@ class Table:
         return any(v is None for i in range(len(self.value_columns)) for v in self.rows.column(i))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Part(Value):
+@dataclass(frozen=True)
+class Part:
     """A sub-question or the answer to one: ``a)``, ``b)``."""
 
     label: str
@@ -263,8 +261,8 @@ class Part(Value):
     content: tuple[str | Table, ...] = ()  # answers: text and tables in published order
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Question(Value):
+@dataclass(frozen=True)
+class Question:
     number: int
     paragraphs: tuple[str, ...]
     parts: tuple[Part, ...] = ()
@@ -305,14 +303,14 @@ class Answer:
         return (self.number, *self.also)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Person(Value):
+@dataclass(frozen=True)
+class Person:
     name: str
     title: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class CompanySizeUsage(Value):
+@dataclass(frozen=True)
+class CompanySizeUsage:
     """Use of the portfolio by one company size: average granted against the maximum."""
 
     key: str  # "small", "medium": labels come from the catalogue
@@ -327,29 +325,29 @@ class CompanySizeUsage(Value):
         return self.average_granted / self.maximum
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class NewMaximum(Value):
+@dataclass(frozen=True)
+class NewMaximum:
     since: dt.date
     amount: Decimal
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Usage(Value):
+@dataclass(frozen=True)
+class Usage:
     answer: int
     year: int
     sizes: tuple[CompanySizeUsage, ...]
     new_maximum: NewMaximum | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Enterprises(Value):
+@dataclass(frozen=True)
+class Enterprises:
     answer: int
     year: int
     count: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class KeyFigures(Value):
+@dataclass(frozen=True)
+class KeyFigures:
     enterprises: Enterprises | None = None
     usage: Usage | None = None
 
@@ -360,8 +358,8 @@ class CheckKind(StrEnum):
     RATIO = "ratio"  # one figure or cell divided by another
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class CellRef(Value):
+@dataclass(frozen=True)
+class CellRef:
     """A table cell a figure refers to; ``row`` None means the table's (published) total."""
 
     table: str
@@ -400,8 +398,8 @@ class Figure:
         return self.what_en if language == "en" and self.what_en else self.what
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Source(Value):
+@dataclass(frozen=True)
+class Source:
     publisher: str | None = None
     text: str | None = None  # path of the published text, relative to the dataset
     url: str | None = None

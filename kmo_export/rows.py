@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple, overload
 
-from .values import Value
 
-
-@dataclass(frozen=True, eq=False, repr=False)
-class NotAvailable(Value):
+@dataclass(frozen=True)
+class NotAvailable:
     """A cell the source marks as not available (``n.v.t.``, ``–``, ``x``), as it writes it."""
 
     symbol: str
