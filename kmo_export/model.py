@@ -93,6 +93,9 @@ class Column:
 
     @property
     def is_money(self) -> bool:
+        """An amount, or another number in euro (a budget change: it may be below zero)."""
+        if self.type is ColumnType.NUMBER:
+            return (self.unit or "").strip().upper() in ("EUR", "€")
         return self.type is ColumnType.AMOUNT
 
     def text(self, language: str) -> str:

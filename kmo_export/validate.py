@@ -12,7 +12,11 @@ from .errors import DatasetError, InconsistentTotalsError, Problem
 from .findings import dataset_warnings, figure_warnings, percent_warnings, reconcile
 from .model import (
     CellRef,
+    CheckKind,
+    Column,
+    ColumnType,
     Dataset,
+    Figure,
     Table,
     table_paths,
 )
@@ -264,6 +268,30 @@ def _cell_problem(analysis: Analysis, ref: CellRef) -> str | None:
     return None
 
 
+def _kind_problem(figure: Figure, analysis: Analysis, ref: CellRef) -> str | None:
+    # A figure checked against a cell must be the same kind of figure: an amount in euro is
+    # never confirmed or contradicted by a count of applications.
+    table = analysis.dataset.table(ref.table)
+    column = table.measure(ref.measure) if table is not None else None
+    if column is None:
+        return None
+    stated = Column(figure.id, figure.what, figure.kind, figure.unit)
+    if _family(stated) == _family(column):
+        return None
+    return (
+        f"the figure is {_family(stated)} but measure {ref.measure!r} of table {ref.table!r} "
+        f"is {_family(column)}: it cannot check it"
+    )
+
+
+# What kind of figure a column or a stated figure is, in words (counts and other numbers
+# may check each other: a count is often declared a number).
+def _family(column: Column) -> str:
+    if column.is_money:
+        return "an amount"
+    return "a percentage" if column.type is ColumnType.PERCENT else "a count or number"
+
+
 def _figure_references(analysis: Analysis, file: str) -> list[Problem]:
     # figure ids unique, answers existing, every table/row/measure/figure a check names existing
     dataset = analysis.dataset
@@ -297,6 +325,8 @@ def _figure_references(analysis: Analysis, file: str) -> list[Problem]:
         for ref in refs:
             if isinstance(ref, CellRef):
                 problem = _cell_problem(analysis, ref)
+                if problem is None and check.kind is not CheckKind.RATIO:
+                    problem = _kind_problem(figure, analysis, ref)
             elif ref == figure.id:
                 problem = "a figure cannot check itself"
             else:

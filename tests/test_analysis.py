@@ -383,3 +383,20 @@ def test_rows_that_gather_the_rest_are_found_by_their_label(labels, kind, expect
     columns = (LABEL, Column("n", "Aantal", ColumnType.COUNT))
     table = Table("t", columns, [Row(x, (D(1),)) for x in labels], dimension=kind)
     assert analyse(dataset(table)).table(table).residual_rows == expected
+
+
+def test_a_measure_that_goes_below_zero_has_no_shares_ranking_or_pareto():
+    columns = (
+        LABEL,
+        Column("initial", "Initieel", ColumnType.AMOUNT, "EUR", multiplier=3),
+        Column("change", "Verschil", ColumnType.NUMBER, "EUR", multiplier=3, additive=True),
+    )
+    rows = [Row("A", (D(100), D(-20))), Row("B", (D(50), D(5))), Row("C", (D(10), D(30)))]
+    table = Table("t", columns, rows, dimension=DimensionKind.CATEGORY)
+    ta = analyse(dataset(table)).table(table)
+    assert ta.sums == (D(160), D(15))  # it adds up: the change of the total
+    assert ta.nonnegative == (True, False)
+    shares = [d.source for d in ta.derived if d.kind is DerivedKind.SHARE]
+    assert shares == [0]  # -20 / 15 = -133 % of the total change means nothing
+    assert ta.primary == 0
+    assert not any(1 in plan.measures for plan in ta.charts(15) if plan.kind is ChartKind.PARETO)

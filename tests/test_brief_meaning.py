@@ -539,3 +539,33 @@ def test_a_category_table_with_a_column_per_year_charts_its_most_complete_latest
     assert [c for c in captions if c.startswith("Figuur")] == [
         f"Figuur 1. {charted} per instrument"
     ]
+
+
+def test_a_budget_change_in_thousand_euro_is_money_that_goes_both_ways(tmp_path):
+    import openpyxl
+
+    from kmo_export.workbook import render_xlsx
+
+    table = Table(
+        "budget",
+        (
+            label("item", "Programma"),
+            Column("initial", "Initieel", AMOUNT, "EUR", multiplier=3),
+            Column("change", "Verschil", ColumnType.NUMBER, "EUR", multiplier=3, additive=True),
+        ),
+        [Row("A", (D(1000), D(-200))), Row("B", (D(500), D(50))), Row("C", (D(100), D(300)))],
+        dimension=DimensionKind.CATEGORY,
+    )
+    data = dataset("begroting", Answer(1, content=(table,)))
+    document = docx.Document(str(render(tmp_path, data)))
+    header = rows_of(document.tables[0])[0]
+    assert header == ["Programma", "Initieel (duizend €)", "Aandeel (%)", "Verschil (duizend €)"]
+    assert rows_of(document.tables[0])[1][3] == "-200"
+    workbook = tmp_path / "begroting.xlsx"
+    render_xlsx(Report(data, "nl"), workbook)
+    sheet = next(ws for ws in openpyxl.load_workbook(workbook) if ws.title != "Over deze cijfers")
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    assert not [h for h in cells if h.startswith("Aandeel") and "erschil" in h]
+    change = cells["Verschil"]
+    code = sheet.cell(change.row + 1, change.column).number_format
+    assert '"k"' in code and "€" in code, code

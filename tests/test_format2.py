@@ -466,6 +466,10 @@ def test_share_of_rows_and_its_100_percent_total(tmp_path):
         """
     # 99.99 % of rounded shares: each row checked, the total is the whole
     assert load(one_table(tmp_path, table)).table("t") is not None
+    # the total as the sum of the rounded rows, but nothing between that and 100 %
+    assert load(one_table(tmp_path, table.replace("pct: 100}", "pct: 99.99}"))) is not None
+    with pytest.raises(InconsistentTotalsError):
+        load(one_table(tmp_path, table.replace("pct: 100}", "pct: 99.98}")))
     path = one_table(tmp_path, table.replace("[C, 1, 33.33]", "[C, 1, 30.33]"))
     with pytest.raises(InconsistentTotalsError) as caught:
         load(path)
@@ -780,6 +784,26 @@ def test_figure_references_must_exist(tmp_path):
     ):
         assert any(fragment in m for m in messages), (fragment, messages)
     assert any(f"(line {line_of(path, 'id: c,')})" in m for m in messages)
+
+
+def test_a_figure_is_checked_only_against_a_cell_of_its_own_kind(tmp_path):
+    figures = """\
+    figures:
+      - {id: a, answer: 1, value: 1.83, kind: amount, unit: EUR, multiplier: million, what: steun,
+         check: {cell: {table: per_year, row: "2023", measure: submitted}}}
+      - {id: b, answer: 1, value: 57, kind: count, what: goedgekeurd,
+         check: {cell: {table: per_year, row: "2023", measure: share}}}
+      - {id: c, answer: 1, value: 1044, kind: number, what: goedgekeurd,
+         check: {cell: {table: per_year, row: "2023", measure: approved}}}
+    """
+    path = one_table(tmp_path, FIGURES_TABLE, figures)
+    messages = problems(path)
+    assert len(messages) == 2, messages  # c: a count declared a number still checks a count
+    first, second = messages
+    assert "figures[0].check" in first and (
+        "the figure is an amount but measure 'submitted' of table 'per_year' is a count" in first
+    )
+    assert "figures[1].check" in second and "is a percentage" in second
 
 
 def test_readme_format_2_table_example_loads(tmp_path):

@@ -196,11 +196,10 @@ class TableAnalysis:
                 continue
             assert kind is not None
             if kind is TotalKind.RATIO and column.share_of:
-                # shares of a whole: the total is 100 %, or the sum of the rounded rows
-                rows = self.table.top_rows
-                summed = rows.total(i)
-                places = column.decimals
-                if summed is not None and within_rounding(published, summed, len(rows), places):
+                # Shares of a whole: the total is 100 %, or the sum of the rows as published
+                # (rounded shares add up to 99,9 %), nothing in between.
+                summed = self.table.top_rows.total(i)
+                if summed is not None and within_rounding(published, summed, 1, column.decimals):
                     value = published
             out.append(TotalCheck(i, column, kind, published, value))
         return tuple(out)
@@ -285,7 +284,7 @@ class TableAnalysis:
             out.append(Derived(definition, num, den, decimals=column.decimals, published=i))
         if self.ranks_categories:
             for i, total in enumerate(self.sums):
-                if total is not None:
+                if total is not None and total > 0 and self.nonnegative[i]:
                     out.append(Derived(Definition(DerivedKind.SHARE, self.columns[i].key), i))
         for avg in self.averages:
             numerator, denominator = self.index(avg.numerator), self.index(avg.denominator)
@@ -320,9 +319,24 @@ class TableAnalysis:
         rows hold every figure), else such an amount."""
         for kind in (ColumnType.COUNT, ColumnType.AMOUNT, ColumnType.NUMBER):
             for i, column in enumerate(self.columns):
-                if column.type is kind and self.sums[i] is not None:
+                if column.type is kind and self.sums[i] is not None and self.nonnegative[i]:
                     return i
         return None
+
+    @cached_property
+    def nonnegative(self) -> tuple[bool, ...]:
+        """Per measure: no top-level row below zero. Only such a measure has shares of its
+        total, a ranking and a cumulative share (a budget change that goes up and down has
+        none: -197 % of a total means nothing)."""
+        rows = self.table.rows
+
+        def nonnegative(i: int) -> bool:
+            if self.columns[i].type in (ColumnType.COUNT, ColumnType.AMOUNT):
+                return True  # validated: never below zero
+            cells = zip(rows.column(i), rows.levels(), strict=True)
+            return all(not isinstance(v, Decimal) or v >= 0 or level for v, level in cells)
+
+        return tuple(nonnegative(i) for i in range(len(self.columns)))
 
     def comparable_periods(self, index: int) -> tuple[int, int] | None:
         """Two rows of a period table whose figures of measure ``index`` may be compared.

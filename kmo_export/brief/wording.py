@@ -99,6 +99,8 @@ def currency(column: Column) -> tuple[str, int]:
     ``EUR million``; that declared name maps to the multiplier here, and only here.
     """
     unit = column.unit or "EUR"
+    if unit.strip().upper() in ("EUR", "€"):
+        unit = "EUR"
     if unit == "EUR million":
         return "EUR", max(column.multiplier, 6)
     return unit, column.multiplier
@@ -194,7 +196,7 @@ class Words:
         """The unit a header shows: ``€``, ``miljoen €``, ``%``, ``km``; None for a count."""
         if column.type is ColumnType.PERCENT:
             return "%"
-        if column.type is ColumnType.AMOUNT:
+        if column.is_money:
             code, multiplier = currency(column)
             symbol = self._currency(code)
             name = _MULTIPLIER_NAMES.get(multiplier)

@@ -23,7 +23,7 @@ def number_format(style: dict[str, Any], column: Column, decimals: int | None = 
     fraction = "." + "0" * places if places else ""
     if column.type is ColumnType.COUNT and decimals is None:
         return str(codes["count"])
-    if column.type is ColumnType.AMOUNT:
+    if column.is_money:
         key = {6: "euro_million", 3: "euro_thousand"}.get(multiplier(column), "euro")
         return str(codes[key]).format(decimals=fraction)
     if column.type is ColumnType.PERCENT:
