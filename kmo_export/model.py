@@ -178,6 +178,7 @@ class Table:
     groups: tuple[ColumnGroup, ...] = ()
     averages: tuple[Average, ...] = ()
     total_source: TotalSource = TotalSource.TABLE
+    total_label_en: str | None = None  # the published total row's label in English
     total_sentence: str | None = None  # the sentence of a total stated in the prose
     line: int | None = None  # where the table starts in the dataset file
     total_lines: tuple[int | None, ...] = ()  # per numeric column: where its total value stands
@@ -230,6 +231,12 @@ class Table:
             if column.key == key:
                 return i
         raise KeyError(key)
+
+    def total_text(self, language: str) -> str | None:
+        """The published total row's label in ``language`` where the dataset gives one."""
+        if language == "en" and self.total_label_en:
+            return self.total_label_en
+        return self.total_label
 
     @cached_property
     def top_rows(self) -> Rows:

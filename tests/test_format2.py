@@ -311,6 +311,37 @@ def test_prose_total_with_its_sentence(tmp_path):
     assert table.reported_total == (Decimal(120),)
 
 
+def test_the_total_row_label_in_english_reaches_both_outputs(tmp_path):
+    import docx
+    import openpyxl
+
+    from kmo_export.build import BuildOptions, build
+
+    path = one_table(
+        tmp_path,
+        """\
+        id: provinces
+        dimension: {key: province, label: Provincie, label_en: Province}
+        measures: [{key: n, label: Projecten, label_en: Projects, kind: count}]
+        rows: [[Limburg, 40], [Antwerpen, 80]]
+        total: {label: Eindtotaal, label_en: Grand total, values: {n: 120}}
+        """,
+    )
+    table = load(path).table("provinces")
+    assert (table.total_text("nl"), table.total_text("en")) == ("Eindtotaal", "Grand total")
+    out = tmp_path / "out"
+    build(path, BuildOptions(output_dir=out, formats=("xlsx", "docx"), language="en"))
+    brief = docx.Document(str(out / f"{path.stem}.docx"))
+    assert brief.tables[-1].rows[-1].cells[0].text == "Grand total"
+    labels = {
+        c.value
+        for ws in openpyxl.load_workbook(out / f"{path.stem}.xlsx")
+        for row in ws.iter_rows()
+        for c in row
+    }
+    assert "Grand total" in labels and "Eindtotaal" not in labels
+
+
 def test_prose_total_needs_its_sentence_and_a_table_total_has_none(tmp_path):
     path = one_table(
         tmp_path,

@@ -176,7 +176,7 @@ class KeyMessage:
             counted = counted or not column.is_percent
         if not counted:  # a percentage alone ("Totaal: 9,8 %") says nothing of what it is of
             return None
-        label = table.total_label or self.words.get("brief.total")
+        label = table.total_text(self.words.lang) or self.words.get("brief.total")
         return self.words.get(
             "brief.bullets.published", label=label, items=fmt.join(items, self.words.lang)
         )

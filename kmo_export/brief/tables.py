@@ -274,11 +274,12 @@ class TableLayout:
         if reported is None:
             label = words.get("brief.total_computed")
         elif table.total_source is TotalSource.PROSE:
-            label = table.total_label or words.get("brief.total_prose")
+            label = table.total_text(words.lang) or words.get("brief.total_prose")
         else:
-            label = table.total_label or words.get("brief.total")
+            label = table.total_text(words.lang) or words.get("brief.total")
         # The dataset's own label is Dutch text in a brief in another language.
         foreign = reported is not None and table.total_label and words.lang != "nl"
+        foreign = foreign and not table.total_label_en
         derived = [analysis.total_value(d) for d in self.derived_shown()]
         cells = self.row(Cell(label, language="nl-BE" if foreign else None), values, derived)
         for i, marker in self.markers.items():

@@ -115,6 +115,7 @@ def _table(r: _Reader, raw: Any, path: str, dataset_path: Path) -> Table | None:
         rows=rows if isinstance(rows, Rows) else Rows([column_scale(c) for c in columns[1:]], rows),
         caption=r.text(raw, "caption", path, required=False),
         total_label=total.label,
+        total_label_en=total.label_en,
         reported_total=total.reported,
         notes=r.paragraphs(raw, "notes", path, required=False),
         total_line=total.line,
@@ -142,6 +143,7 @@ class _Total:
     lines: tuple[int | None, ...]
     source: TotalSource
     sentence: str | None
+    label_en: str | None = None
 
 
 def _total(
@@ -154,7 +156,7 @@ def _total(
 ) -> _Total:
     # The reported total: `total:` in the dataset, the total row of the table file, or both.
     v2 = r.version == 2
-    total_label, reported = None, None
+    total_label, reported, label_en = None, None, None
     total_line: int | None = None
     total_lines: tuple[int | None, ...] = ()
     source, sentence = TotalSource.TABLE, None
@@ -164,7 +166,7 @@ def _total(
         values_path = where
         values: Any = total_raw
         if v2:
-            r.unknown(total_raw, {"label", "values", "stated", "sentence"}, where)
+            r.unknown(total_raw, {"label", "label_en", "values", "stated", "sentence"}, where)
             values_path = f"{where}.values"
             values = r.get(total_raw, "values", where, required=not has_file)
             if values is not MISSING and r.mapping(values, values_path) is None:
@@ -173,6 +175,7 @@ def _total(
         else:
             r.unknown(total_raw, {"label"} | {c.key for c in columns[1:]}, where)
         total_label = r.text(total_raw, "label", where, required=False)
+        label_en = r.text(total_raw, "label_en", where, required=False) if v2 else None
         if values is not MISSING:
             if v2:
                 r.unknown(values, {c.key for c in columns[1:]}, values_path)
@@ -189,7 +192,7 @@ def _total(
             total_label = total_label or file_total[0]
     elif file_total is not None:
         total_label, reported = file_total
-    return _Total(total_label, reported, total_line, total_lines, source, sentence)
+    return _Total(total_label, reported, total_line, total_lines, source, sentence, label_en)
 
 
 def _dimension_kind(r: _Reader, raw: dict[str, Any], path: str) -> DimensionKind | None:

@@ -69,7 +69,7 @@ def write(
     labels, formats = ctx.labels, ctx.formats
     table = layout.table
     row = layout.recon_row
-    reported_label = table.total_label or labels["workbook.table.reported"]
+    reported_label = table.total_text(ctx.report.language) or labels["workbook.table.reported"]
     kinds = {r.check.kind for r in layout.recon}
     heading = "reconciliation" if kinds <= {TotalKind.SUM} else "reconciliation_checks"
     if table.reported_total is None:

@@ -221,8 +221,9 @@ def _total_status(ctx: Context) -> Any:
 
 # The label of the total row: the published one, else the catalogue's.
 def _total_label(ctx: Context, layout: TableLayout) -> str:
-    if layout.table.reported_total is not None and layout.table.total_label:
-        return layout.table.total_label
+    label = layout.table.total_text(ctx.report.language)
+    if layout.table.reported_total is not None and label:
+        return label
     return ctx.labels["workbook.table.total_label"]
 
 
