@@ -86,6 +86,7 @@ class Column:
     ratio: tuple[str, str] | None = None  # a percent or ratio: (numerator, denominator) keys
     share_of: str | None = None  # a percent of this measure key's total
     group: str | None = None  # the label of its column group (two-level header)
+    unit_en: str | None = None  # a number's unit in English ("days" for "dagen")
 
     @property
     def is_percent(self) -> bool:
@@ -101,6 +102,10 @@ class Column:
     def text(self, language: str) -> str:
         """The label in ``language`` where the dataset gives one, else as published."""
         return self.label_en if language == "en" and self.label_en else self.label
+
+    def unit_text(self, language: str) -> str | None:
+        """The unit in ``language`` where the dataset gives one, else as published."""
+        return self.unit_en if language == "en" and self.unit_en else self.unit
 
 
 @dataclass(frozen=True, eq=False, repr=False)

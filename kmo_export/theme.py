@@ -88,7 +88,7 @@ def theme_for(language: str) -> dict[str, Any]:
     merged = {k: v for k, v in codes.items() if isinstance(v, str)}
     if isinstance(override, dict):
         merged.update(override)
-    return {**theme, "number_formats": merged}
+    return {**theme, "number_formats": merged, "language": language}
 
 
 def palette() -> tuple[str, ...]:

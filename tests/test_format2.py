@@ -311,7 +311,7 @@ def test_prose_total_with_its_sentence(tmp_path):
     assert table.reported_total == (Decimal(120),)
 
 
-def test_the_total_row_label_in_english_reaches_both_outputs(tmp_path):
+def test_the_total_label_and_a_unit_in_english_reach_both_outputs(tmp_path):
     import docx
     import openpyxl
 
@@ -322,17 +322,22 @@ def test_the_total_row_label_in_english_reaches_both_outputs(tmp_path):
         """\
         id: provinces
         dimension: {key: province, label: Provincie, label_en: Province}
-        measures: [{key: n, label: Projecten, label_en: Projects, kind: count}]
-        rows: [[Limburg, 40], [Antwerpen, 80]]
+        measures:
+          - {key: n, label: Projecten, label_en: Projects, kind: count}
+          - {key: d, label: Doorlooptijd, label_en: Lead time, kind: number, unit: dagen,
+             unit_en: days}
+        rows: [[Limburg, 40, 12], [Antwerpen, 80, 14]]
         total: {label: Eindtotaal, label_en: Grand total, values: {n: 120}}
         """,
     )
     table = load(path).table("provinces")
     assert (table.total_text("nl"), table.total_text("en")) == ("Eindtotaal", "Grand total")
+    assert [table.value_columns[1].unit_text(lang) for lang in ("nl", "en")] == ["dagen", "days"]
     out = tmp_path / "out"
     build(path, BuildOptions(output_dir=out, formats=("xlsx", "docx"), language="en"))
     brief = docx.Document(str(out / f"{path.stem}.docx"))
     assert brief.tables[-1].rows[-1].cells[0].text == "Grand total"
+    assert brief.tables[-1].rows[0].cells[-1].text == "Lead time (days)"
     labels = {
         c.value
         for ws in openpyxl.load_workbook(out / f"{path.stem}.xlsx")
@@ -340,6 +345,14 @@ def test_the_total_row_label_in_english_reaches_both_outputs(tmp_path):
         for c in row
     }
     assert "Grand total" in labels and "Eindtotaal" not in labels
+    codes = {
+        c.number_format
+        for ws in openpyxl.load_workbook(out / f"{path.stem}.xlsx")
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, (int, float))
+    }
+    assert any('"days"' in code for code in codes) and not any("dagen" in c for c in codes)
 
 
 def test_prose_total_needs_its_sentence_and_a_table_total_has_none(tmp_path):

@@ -204,7 +204,7 @@ class Words:
                 return symbol
             return self.get(f"brief.unit.{name}", unit=symbol)
         if column.type is ColumnType.NUMBER and column.unit:
-            return column.unit
+            return column.unit_text(self.lang)
         return None
 
     def _currency(self, code: str) -> str:
@@ -253,7 +253,8 @@ class Words:
         from .. import formatting as fmt
 
         if column.type is not ColumnType.AMOUNT:
-            unit = f" {column.unit}" if column.unit else ""
+            unit = column.unit_text(self.lang)
+            unit = f" {unit}" if unit else ""
             return fmt.number(value, self.lang, self.decimals(column)) + unit
         code, multiplier = currency(column)
         if code != "EUR":

@@ -29,9 +29,9 @@ def number_format(style: dict[str, Any], column: Column, decimals: int | None = 
     if column.type is ColumnType.PERCENT:
         return str(codes["percent"]).format(decimals=fraction)
     code = str(codes["number"]).format(decimals=fraction)
-    if column.type is ColumnType.NUMBER and column.unit:
-        unit = column.unit.replace('"', "")
-        code += f' "{unit}"'
+    unit = column.unit_text(style.get("language", "nl"))
+    if column.type is ColumnType.NUMBER and unit:
+        code += f' "{unit.replace(chr(34), "")}"'
     return code
 
 
