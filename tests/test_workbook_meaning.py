@@ -347,3 +347,13 @@ def test_equal_values_in_the_top_n_keep_the_table_order(tmp_path):
     ]
     assert [data.cell(first + k, 3).value for k in range(4)] == [1, 4, 6, 7]  # rows in the table
     assert same_as_recalculated(xlsx, soffice_convert(xlsx, "xlsx", tmp_path / "lo")) > 20
+
+
+def test_english_names_inside_a_header_or_title_are_lower_case(tmp_path):
+    path = _build(tmp_path, "provinces", "en")
+    formulas, _ = open_both(path)
+    ws = formulas[formulas.sheetnames[1]]
+    cols = headers(ws, header_row(ws, "Province"))
+    assert "Share of projects (computed)" in cols and "Rank by projects" in cols, cols
+    titles = " ".join(_charts(path))
+    assert "by province" in titles and "by Province" not in titles, titles

@@ -81,7 +81,7 @@ def render_xlsx(report: Report, path: Path) -> None:
         wanted = labels.get(
             "workbook.sheets.table",
             label=label[:1].lower() + label[1:],
-            label_name=name_of(table.label_column, labels),
+            label_name=name_of(table.label_column, labels, inside=True),
         )
         name = safe_sheet_name(wanted, taken)
         layouts.append(

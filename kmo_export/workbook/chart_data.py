@@ -276,6 +276,7 @@ def names(ctx: Context, layout: TableLayout, column: Column) -> dict[str, str]:
     return {
         "column": header_text(column.text(language)),
         "name": name_of(column, labels),
+        "name_inside": name_of(column, labels, inside=True),
         "label": lower_first(header_text(label)),
-        "label_name": name_of(layout.table.label_column, labels),
+        "label_name": name_of(layout.table.label_column, labels, inside=True),
     }

@@ -266,7 +266,7 @@ class _Writer:
         values = {
             "columns": join(measure_names, labels),
             "label": lower_first(header_text(label_column)),
-            "label_name": name_of(layout.table.label_column, labels),
+            "label_name": name_of(layout.table.label_column, labels, inside=True),
             "first": row_labels[0],
             "last": row_labels[-1],
             "sheet": layout.sheet,

@@ -132,6 +132,7 @@ def _table_totals(ctx: Context, ws: Any, table: TableLayout, row: int, source_fm
             "workbook.key_figures.total",
             column=lower_first(header_text(column.text(language))),
             name=name_of(column, labels),
+            name_inside=name_of(column, labels, inside=True),
         )
         ws.write_string(row, 0, label)
         code = formats.value(number_format(ctx.style, column))

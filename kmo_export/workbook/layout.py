@@ -178,10 +178,11 @@ def plan(
     texts = _grouped([header_text(c.text(language)) for c in columns], table, language)
     names = [lower_first(t) for t in texts]
     quoted_names = [name_of(c, labels, t) for c, t in zip(columns, texts, strict=True)]
+    inside = [name_of(c, labels, t, inside=True) for c, t in zip(columns, texts, strict=True)]
     published = any(c.is_percent for c in columns)
 
     def name(index: int) -> dict[str, str]:
-        return {"column": names[index], "name": quoted_names[index]}
+        return {"column": names[index], "name": quoted_names[index], "name_inside": inside[index]}
 
     planned: list[tuple[Derived, str, str | None]] = []  # (figure, header, check header)
     recomputed_shares = {
@@ -219,7 +220,7 @@ def plan(
                 header = labels.get(
                     "workbook.table.ratio_share",
                     numerator=names[d.source],
-                    numerator_name=quoted_names[d.source],
+                    numerator_name=inside[d.source],
                     **published_name,
                 )
             else:
@@ -227,8 +228,8 @@ def plan(
                     "workbook.table.ratio",
                     numerator=names[d.source],
                     denominator=names[d.other],
-                    numerator_name=quoted_names[d.source],
-                    denominator_name=quoted_names[d.other],
+                    numerator_name=inside[d.source],
+                    denominator_name=inside[d.other],
                     **published_name,
                 )
         else:
@@ -275,7 +276,7 @@ def plan(
         ),
         names=join(quoted_names, labels),
         label=lower_first(headers[0]),
-        label_name=name_of(table.label_column, labels),
+        label_name=name_of(table.label_column, labels, inside=True),
     )
     if table.number:
         title = labels.get("workbook.table.numbered", number=table.number, title=title)

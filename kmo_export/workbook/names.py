@@ -80,12 +80,15 @@ def lower_first(text: str) -> str:
     return text
 
 
-def name_of(column: Column, labels: Labels, text: str | None = None) -> str:
-    """A column's name in a sentence of ``labels``' language: its own English label as it is,
-    a label of the dataset in another language quoted (``‘Thema’``)."""
+def name_of(column: Column, labels: Labels, text: str | None = None, inside: bool = False) -> str:
+    """A column's name in a sentence of ``labels``' language: its own English label as it is
+    (lower case ``inside`` a sentence: "Projects by technology"), a label of the dataset in
+    another language quoted (``‘Thema’``)."""
     own = labels.language == "en" and column.label_en
     shown = text if text is not None else header_text(column.text(labels.language))
-    return shown if own else quoted(shown, labels)
+    if not own:
+        return quoted(shown, labels)
+    return lower_first(shown) if inside else shown
 
 
 def quoted(text: str, labels: Labels) -> str:
