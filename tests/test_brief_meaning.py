@@ -566,6 +566,7 @@ def test_a_budget_change_in_thousand_euro_is_money_that_goes_both_ways(tmp_path)
     sheet = next(ws for ws in openpyxl.load_workbook(workbook) if ws.title != "Over deze cijfers")
     cells = {c.value: c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
     assert not [h for h in cells if h.startswith("Aandeel") and "erschil" in h]
+    assert "Som van de rijen" in cells and "Totaal" not in cells  # no total is published
     change = cells["Verschil"]
     code = sheet.cell(change.row + 1, change.column).number_format
     assert '"k"' in code and "€" in code, code

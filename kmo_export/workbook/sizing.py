@@ -44,6 +44,7 @@ def widths(limits: dict[str, Any], layout: TableLayout, labels: Any) -> list[flo
     longest = max(
         longest,
         len(labels["workbook.table.total_label"]),
+        len(labels["workbook.table.computed"]) if layout.table.reported_total is None else 0,
         len(layout.headers[0]),
         len(labels["workbook.table.check"]) + 1,
         *(len(layout.headers[layout.value_cols[r.check.index]]) + 1 for r in layout.recon),

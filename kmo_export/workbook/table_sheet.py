@@ -219,12 +219,12 @@ def _total_status(ctx: Context) -> Any:
     )
 
 
-# The label of the total row: the published one, else the catalogue's.
+# The label of the total row: the published one, else the catalogue's; a row the source does
+# not publish says it is the sum of the rows (as the brief does).
 def _total_label(ctx: Context, layout: TableLayout) -> str:
-    label = layout.table.total_text(ctx.report.language)
-    if layout.table.reported_total is not None and label:
-        return label
-    return ctx.labels["workbook.table.total_label"]
+    if layout.table.reported_total is None:
+        return ctx.labels["workbook.table.computed"]
+    return layout.table.total_text(ctx.report.language) or ctx.labels["workbook.table.total_label"]
 
 
 # The merged upper header cells over each column group.
