@@ -43,6 +43,7 @@ from .conftest import ooxml_problems
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 NBSP = "\u00a0"
 D = Decimal
 COUNT, AMOUNT, PERCENT = ColumnType.COUNT, ColumnType.AMOUNT, ColumnType.PERCENT
@@ -570,3 +571,33 @@ def test_a_budget_change_in_thousand_euro_is_money_that_goes_both_ways(tmp_path)
     change = cells["Verschil"]
     code = sheet.cell(change.row + 1, change.column).number_format
     assert '"k"' in code and "€" in code, code
+
+
+def test_a_partial_period_is_drawn_grey_and_said_so_in_both_outputs(tmp_path):
+    from kmo_export.workbook import render_xlsx
+
+    years = ["2021", "2022", "2023", "2024 (tot 30/6)"]
+    table = Table(
+        "per_year",
+        (label("year", "Jaar"), Column("firms", "Begunstigde ondernemingen", COUNT)),
+        [Row(y, (D(n),)) for y, n in zip(years, (410, 452, 471, 198), strict=True)],
+        dimension=DimensionKind.PERIOD,
+    )
+    data = dataset("periode", Answer(1, content=(table,)))
+    path = render(tmp_path, data)
+    workbook = tmp_path / "periode.xlsx"
+    render_xlsx(Report(data, "nl"), workbook)
+    grey = "A5A5A5"
+    for package, chart_name, drawing in (
+        (path, "word/charts/chart1.xml", "word/document.xml"),
+        (workbook, "xl/charts/chart1.xml", "xl/drawings/drawing1.xml"),
+    ):
+        with zipfile.ZipFile(package) as z:
+            chart = etree.fromstring(z.read(chart_name))
+            points = {
+                int(p.find(f"{{{C}}}idx").get("val")): p.find(f".//{{{A}}}srgbClr").get("val")
+                for p in chart.iter(f"{{{C}}}dPt")
+            }
+            assert points == {3: grey}, (package.name, points)  # only the partial year
+            descr = z.read(drawing).decode()
+            assert "2024 (tot 30/6) is een onvolledige periode (grijs)." in descr

@@ -178,6 +178,13 @@ class Plots:
                     [words.column(columns[i]) for i in plan.secondary], self.words.lang
                 ),
             )
+        # A partial period ("2024 (tot 30/6)") is no drop: its column is drawn grey and said so.
+        partial = sorted(ta.partial_periods) if kind == "column" and len(series) == 1 else []
+        if partial:
+            description += " " + words.get(
+                "brief.partial_description",
+                periods=fmt.join([labels[r] for r in partial], self.words.lang),
+            )
         title = words.get(
             "brief.chart_caption",
             column=what[:1].upper() + what[1:],
@@ -198,6 +205,7 @@ class Plots:
             name="",
             kind=kind,
             labels=len(series) == 1 and len(labels) <= 12,
+            highlight=tuple(partial),
         )
         return Plot(spec, title, 7.5)
 

@@ -215,6 +215,9 @@ class _Writer:
             and len({columns[i].group for i in plan_.measures}) > 1
         )
         main = self.workbook.add_chart({"type": "line" if kind is ChartKind.LINE else "column"})
+        # A partial period ("2024 (tot 30/6)") is no drop: its column is grey, as in the brief.
+        single = kind is ChartKind.COLUMNS and len(plan_.measures) == 1 and not plan_.secondary
+        partial = sorted(layout.analysis.partial_periods) if single else []
         for k, i in enumerate(plan_.measures):
             colour = self.colours[k % len(self.colours)]
             series: dict[str, Any] = {
@@ -227,6 +230,11 @@ class _Writer:
             else:
                 series["fill"] = {"color": colour}
                 series["gap"] = 60
+                if partial:
+                    grey = {"fill": {"color": ctx.style["colours"]["other"]}}
+                    series["points"] = [
+                        grey if r in partial else None for r in range(partial[-1] + 1)
+                    ]
             main.add_series(series)
         first = columns[plan_.measures[0]]
         shown = [columns[i] for i in plan_.measures[1:]] if kind is not ChartKind.GROUPS else []
@@ -283,6 +291,9 @@ class _Writer:
         else:
             title = labels.get("workbook.charts.ordered", **values)
             alt = labels.get(f"workbook.charts.alt_{kind.value}", **values)
+        if partial:
+            periods = join([row_labels[r] for r in partial], labels)
+            alt += " " + labels.get("workbook.charts.alt_partial", periods=periods)
         if secondary_names:
             values["secondary"] = join(secondary_names, labels)
             values["columns"] = join(measure_names + secondary_names, labels)
