@@ -601,3 +601,23 @@ def test_a_partial_period_is_drawn_grey_and_said_so_in_both_outputs(tmp_path):
             assert points == {3: grey}, (package.name, points)  # only the partial year
             descr = z.read(drawing).decode()
             assert "2024 (tot 30/6) is een onvolledige periode (grijs)." in descr
+
+
+def test_a_computed_share_beside_a_published_percentage_says_it_is_computed(tmp_path):
+    table = Table(
+        "per_province",
+        (
+            label("province", "Provincie"),
+            Column("files", "Dossiers", COUNT),
+            Column("amount", "Bedrag", AMOUNT, "EUR", 0, multiplier=3),
+            Column("pct", "Aandeel bedrag", PERCENT, decimals=1, share_of="amount"),
+        ),
+        [
+            Row("Antwerpen", (D(142), D(4310), D("60.6"))),
+            Row("Limburg", (D(71), D(2805), D("39.4"))),
+        ],
+        dimension=DimensionKind.CATEGORY,
+    )
+    document = docx.Document(str(render(tmp_path, dataset("aandeel", Answer(1, content=(table,))))))
+    header = rows_of(document.tables[0])[0]
+    assert "Aandeel (%, berekend)" in header and "Aandeel (%)" not in header, header

@@ -88,9 +88,11 @@ class TableLayout:
         share = self.share
         grouped = bool(self.table.groups)
         group_of = {k: g for g in self.table.groups for k in g.keys}
-        headers = {words.header(c) for c in self.columns}
+        # Beside published percentages a computed share says it is computed (as in the workbook).
         share_header = words.get("brief.share_header")
-        if share_header in headers:
+        if any(c.is_percent for c in self.columns) or share_header in map(
+            words.header, self.columns
+        ):
             share_header = words.get("brief.share_computed")
         out: list[Shown] = []
         late: list[Shown] = []
