@@ -400,3 +400,17 @@ def test_a_measure_that_goes_below_zero_has_no_shares_ranking_or_pareto():
     assert shares == [0]  # -20 / 15 = -133 % of the total change means nothing
     assert ta.primary == 0
     assert not any(1 in plan.measures for plan in ta.charts(15) if plan.kind is ChartKind.PARETO)
+
+
+def test_rankings_follow_the_measure_the_source_publishes_shares_of():
+    columns = (
+        LABEL,
+        Column("files", "Dossiers", ColumnType.COUNT),
+        Column("amount", "Bedrag", ColumnType.AMOUNT, "EUR"),
+        Column("pct", "Aandeel", ColumnType.PERCENT, decimals=1, share_of="amount"),
+    )
+    rows = [Row("A", (D(10), D(100), D("25.0"))), Row("B", (D(30), D(300), D("75.0")))]
+    table = Table("t", columns, rows, dimension=DimensionKind.CATEGORY)
+    assert analyse(dataset(table)).table(table).primary == 1  # the amount, not the first count
+    plain = Table("t", columns[:3], [Row(r.label, r.values[:2]) for r in rows])
+    assert analyse(dataset(plain)).table(plain).primary == 0

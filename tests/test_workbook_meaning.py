@@ -201,7 +201,7 @@ def test_provinces_prose_total_shares_and_average(built):
     assert "Aandeel steun (berekend)" not in cols and "Aandeel projecten (berekend)" in cols
     recomputed = cols["Aandeel herberekend: steun / totaal"]
     average = cols["Steun per project (steun / projecten)"]
-    rank = cols["Rang (projecten)"]
+    rank = cols["Rang (steun)"]  # the measure the answer publishes shares of
     for i in range(5):
         r = h + 1 + i
         assert close(wv.cell(r, cols["Aandeel projecten (berekend)"]).value, projects[i] / 468)
@@ -213,7 +213,7 @@ def test_provinces_prose_total_shares_and_average(built):
             else "VERSCHIL"
         )
         assert close(wv.cell(r, average).value, amounts[i] / projects[i])
-        assert wv.cell(r, rank).value == 1 + sum(1 for p in projects if p > projects[i])
+        assert wv.cell(r, rank).value == 1 + sum(1 for a in amounts if a > amounts[i])
     notes = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert "In totaal ging 120,1 miljoen euro" in notes
 
@@ -354,6 +354,6 @@ def test_english_names_inside_a_header_or_title_are_lower_case(tmp_path):
     formulas, _ = open_both(path)
     ws = formulas[formulas.sheetnames[1]]
     cols = headers(ws, header_row(ws, "Province"))
-    assert "Share of projects (computed)" in cols and "Rank by projects" in cols, cols
+    assert "Share of projects (computed)" in cols and "Rank by support" in cols, cols
     titles = " ".join(_charts(path))
     assert "by province" in titles and "by Province" not in titles, titles

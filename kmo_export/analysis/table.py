@@ -315,8 +315,13 @@ class TableAnalysis:
 
     @property
     def primary(self) -> int | None:
-        """The measure rankings and the Pareto follow: the first count that adds up (and whose
+        """The measure rankings and the Pareto follow: the one the source publishes shares of
+        (``share_of``: what the answer is about), else the first count that adds up (and whose
         rows hold every figure), else such an amount."""
+        for column in self.columns:
+            i = self.index(column.share_of) if column.share_of else None
+            if i is not None and self.sums[i] is not None and self.nonnegative[i]:
+                return i
         for kind in (ColumnType.COUNT, ColumnType.AMOUNT, ColumnType.NUMBER):
             for i, column in enumerate(self.columns):
                 if column.type is kind and self.sums[i] is not None and self.nonnegative[i]:
