@@ -357,3 +357,24 @@ def test_english_names_inside_a_header_or_title_are_lower_case(tmp_path):
     assert "Share of projects (computed)" in cols and "Rank by support" in cols, cols
     titles = " ".join(_charts(path))
     assert "by province" in titles and "by Province" not in titles, titles
+
+
+def test_a_long_word_in_a_header_is_never_broken(tmp_path):
+    import openpyxl
+
+    from kmo_export.model import Column, ColumnType, Row, Table
+
+    word = "Begrotingsaanpassing"
+    table = Table(
+        "budget",
+        (
+            Column("item", "Programma", ColumnType.LABEL),
+            Column("adjusted", f"{word} 2024", ColumnType.AMOUNT, "EUR", multiplier=3),
+        ),
+        [Row("A", (Decimal(1000),)), Row("B", (Decimal(500),))],
+    )
+    dataset = shapes.dataset(table, path=Path("budget.yaml"))
+    path = tmp_path / "budget.xlsx"
+    render_xlsx(Report(dataset, "nl"), path)
+    ws = openpyxl.load_workbook(path).worksheets[1]
+    assert ws.column_dimensions["B"].width >= len(word) * 1.1 + 2  # bold, on one line

@@ -20,9 +20,16 @@ def header_height(headers: list[str], widths: list[float]) -> float:
 
 
 def header_width(limits: dict[str, Any], header: str) -> int:
-    """A header's column width: its longest word, and at most three lines."""
-    words = max((len(w) for w in header.split()), default=0)
-    return min(int(limits["max_header"]), max(words + 2, math.ceil(len(header) / 3) + 2))
+    """A header's column width: at most three lines, and never narrower than its longest word
+    (a word broken in two, "Begrotingsaanpassi|ng", reads as two)."""
+    lines = min(int(limits["max_header"]), math.ceil(len(header) / 3) + 2)
+    return max(lines, word_width(header))
+
+
+def word_width(header: str) -> int:
+    """The width the longest word of a bold header needs (at most 40 characters)."""
+    longest = max((len(w) for w in header.split()), default=0)
+    return min(40, math.ceil(longest * 1.1) + 2)
 
 
 def _figure_width(value: Decimal, decimals: int, kind: ColumnType) -> int:
@@ -66,15 +73,18 @@ def widths(limits: dict[str, Any], layout: TableLayout, labels: Any) -> list[flo
             biggest = max(biggest, abs(total))
         digits = max(_figure_width(biggest, column.decimals, column.type), text)
         c = layout.value_cols[j]
-        header = header_width(limits, layout.headers[c])
-        out[c] = min(max(limits["min"], digits, header), limits["max_number"])
+        header = layout.headers[c]
+        widest = max(limits["max_number"], word_width(header))
+        out[c] = min(max(limits["min"], digits, header_width(limits, header)), widest)
     for d in layout.derived:
         source = out[layout.value_cols[d.derived.source]]
         base = source if d.kind.value in ("average", "change") else limits["min"]
-        out[d.column] = min(max(base, header_width(limits, d.header)), limits["max_number"])
+        widest = max(limits["max_number"], word_width(d.header))
+        out[d.column] = min(max(base, header_width(limits, d.header)), widest)
         if d.check is not None:
-            check = header_width(limits, layout.headers[d.check])
-            out[d.check] = min(max(limits["min"], check), limits["max_number"])
+            check = layout.headers[d.check]
+            widest = max(limits["max_number"], word_width(check))
+            out[d.check] = min(max(limits["min"], header_width(limits, check)), widest)
     # The reconciliation block below uses columns B to E: room for its figures and status.
     if layout.recon and len(out) > 1:
         figures = [
