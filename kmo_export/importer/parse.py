@@ -429,14 +429,11 @@ def _content(
     return out
 
 
-# The text around a table (the paragraph before it, the one after), for units and totals.
+# The text around a table: the paragraph before it and the one after ("" where none).
 def _near_text(before: list[str | ParsedTable], lines: list[Line], region: Region) -> list[str]:
-    near = [b for b in before[-1:] if isinstance(b, str)]
-    after = lines[region.end : region.end + 8]
-    tail = paragraphs(after)
-    if tail:
-        near.append(tail[0][1])
-    return near
+    near = next((b for b in before[-1:] if isinstance(b, str)), "")
+    tail = paragraphs(lines[region.end : region.end + 8])
+    return [near, tail[0][1] if tail else ""]
 
 
 def _unique_id(base: str, taken: set[str]) -> str:
