@@ -73,11 +73,10 @@ def stated_unit(text: str) -> tuple[str | None, str, bool] | None:
     are "in <multiplier> euro" (which also applies to a header that names no money)."""
     found: list[tuple[int, str | None, str, bool]] = []
     if m := _IN_EURO.search(text):
+        word: str | None = _MULTIPLIER_WORDS.get((m.group(1) or "").lower())
         if m.group(2):
-            multiplier = _figure_multiplier(m.group(2))
-        else:
-            multiplier = _MULTIPLIER_WORDS.get((m.group(1) or "").lower())
-        found.append((m.start(), multiplier, m.group(0), m.group(1) is not None))
+            word = _figure_multiplier(m.group(2))
+        found.append((m.start(), word, m.group(0), m.group(1) is not None))
     if m := _TIMES_EURO.search(text):
         found.append((m.start(), _figure_multiplier(m.group(1) or m.group(2)), m.group(0), False))
     if m := _EURO_SYMBOL.search(text):
@@ -85,7 +84,7 @@ def stated_unit(text: str) -> tuple[str | None, str, bool] | None:
         found.append((m.start(), _MULTIPLIER_WORDS.get(prefix), m.group(0), False))
     if not found:
         return None
-    _, multiplier, words, named = min(found, key=lambda f: f[0])
+    _, multiplier, words, named = min(found, key=lambda f: f[0])  # the first said
     return multiplier, words, named
 
 
