@@ -389,13 +389,15 @@ ALL_TEXTS = sorted(
     ALL_TEXTS,
 )
 def test_every_imported_text_checks_and_builds(tmp_path, name):
-    from kmo_export.build import BuildOptions, build
+    from kmo_export.build import BuildOptions, build, check_many
 
     target = tmp_path / (Path(name).stem + ".yaml")
     result = import_source(TEXTS / name, target)
     assert result.inconsistencies == []
     dataset = load(target)
     assert dataset.subject and len(dataset.subject) <= MAX_SUBJECT
+    (checked,) = check_many([target])  # as 'kmo-export check' does
+    assert checked.valid and checked.warnings == [], (checked.errors, checked.warnings)
     built = build(target, BuildOptions(output_dir=tmp_path / "out", formats=("xlsx", "docx")))
     assert {w.path.suffix for w in built.outputs} == {".xlsx", ".docx"}
 

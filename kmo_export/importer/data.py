@@ -97,6 +97,8 @@ def table_data(table: ParsedTable) -> dict[str, Any]:
         m: dict[str, Any] = {"key": c.key, "label": measure_label(c), "kind": c.type}
         if c.type == "amount":
             m["unit"] = c.unit or "EUR"
+        elif c.type == "number" and c.unit:
+            m["unit"] = c.unit  # a number in euro that goes below zero
         if c.multiplier:
             m["multiplier"] = c.multiplier
         if c.type in ("amount", "percent", "number") and (c.decimals or c.type != "number"):

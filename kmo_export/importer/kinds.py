@@ -23,29 +23,120 @@ _THOUSAND = re.compile(r"\b(duizend|k€|keur)\b", re.IGNORECASE)
 _PERCENT_WORDS = re.compile(r"(%|\bprocent\b|\bpercentage\b)", re.IGNORECASE)
 
 
-_UNIT_PHRASE = re.compile(
-    r"\b(?:in|bedragen\s+in|\(in)\s+(miljoen|mio|duizend|k)\s*(?:euro|eur|€)", re.IGNORECASE
+_EURO = r"(?:(?:euro|eur)\b|€)"
+#: 1.000 or 1.000.000 (points, spaces or none between): a multiplier written as a figure.
+_FIGURE = r"1[.\s\u00a0\u202f]?000(?:[.\s\u00a0\u202f]?000)?(?![\d,])"
+#: "in miljoen euro", "(in duizend euro)", "bedragen in k€", "in euro", "(in €)",
+#: "(in 1.000 euro)": the amounts' unit in a caption or the sentence before a table.
+_IN_EURO = re.compile(
+    rf"(?<![\w-])in\s+(?:(miljoen|miljoenen|mio|mln|duizend|duizenden|k)\s*)?{_EURO}"
+    rf"|\(\s*in\s+({_FIGURE})\s*{_EURO}",
+    re.IGNORECASE,
 )
+#: "(x 1.000 euro)", "x 1 000 000 €", "(€ x 1.000)": a multiplier written as a figure.
+_TIMES_EURO = re.compile(
+    rf"(?<!\w)[x×]\s*({_FIGURE})\s*{_EURO}|{_EURO}\s*[x×]\s*({_FIGURE})", re.IGNORECASE
+)
+#: "(€)", "(euro)", "(k€)", "k€", "KEUR", "m€": the unit alone, in brackets or as a symbol.
+_EURO_SYMBOL = re.compile(
+    rf"\(\s*{_EURO}\s*\)|(?<![\w-])(k|m)(?:€|eur\b)|\(\s*(k|m)\s*{_EURO}\s*\)", re.IGNORECASE
+)
+#: A header that names money: an amount, subsidy, support, budget, cost ("Steunbedrag",
+#: "Toegekende steun", "Kostprijs"), euro, or "Toegekend" / "Vastgelegd" alone.
+_MONEY_WORDS = re.compile(
+    r"€|\b(?:euro|eur)\b|\b\w*(?:bedrag|bedragen|subsidie|steun|budget|budgetten|kostprijs"
+    r"|kosten|uitgaven|premie|investering|vergoeding|middelen)\b"
+    r"|\b(?:toegekend|vastgelegd|uitbetaald|betaald)e?\s*(?:\(|$)",
+    re.IGNORECASE,
+)
+#: A header that names a count: the number of files, projects, applications, enterprises.
+_COUNT_WORDS = re.compile(
+    r"#|\b(?:aantal|dossiers?|projecten|project|aanvragen|aanvraag|ondernemingen|bedrijven"
+    r"|kmo's|kmo’s|begunstigden|aanvragers|deelnemers|werknemers|personen)\b",
+    re.IGNORECASE,
+)
+_MULTIPLIER_WORDS = {
+    "miljoen": "million",
+    "miljoenen": "million",
+    "mio": "million",
+    "mln": "million",
+    "m": "million",
+    "duizend": "thousand",
+    "duizenden": "thousand",
+    "k": "thousand",
+}
+
+
+def stated_unit(text: str) -> tuple[str | None, str, bool] | None:
+    """The euro unit a caption or sentence states for a table's amounts, the first it names:
+    its multiplier ("thousand", "million" or None), the words that say it, and whether those
+    are "in <multiplier> euro" (which also applies to a header that names no money)."""
+    found: list[tuple[int, str | None, str, bool]] = []
+    if m := _IN_EURO.search(text):
+        word: str | None = _MULTIPLIER_WORDS.get((m.group(1) or "").lower())
+        if m.group(2):
+            word = _figure_multiplier(m.group(2))
+        found.append((m.start(), word, m.group(0), m.group(1) is not None))
+    if m := _TIMES_EURO.search(text):
+        found.append((m.start(), _figure_multiplier(m.group(1) or m.group(2)), m.group(0), False))
+    if m := _EURO_SYMBOL.search(text):
+        prefix = (m.group(1) or m.group(2) or "").lower()
+        found.append((m.start(), _MULTIPLIER_WORDS.get(prefix), m.group(0), False))
+    if not found:
+        return None
+    _, multiplier, words, named = min(found, key=lambda f: f[0])  # the first said
+    return multiplier, words, named
+
+
+# "1.000" -> thousand, "1 000 000" -> million.
+def _figure_multiplier(figure: str) -> str:
+    return "thousand" if len(re.sub(r"\D", "", figure)) == 4 else "million"
+
+
+def money_header(label: str) -> bool | None:
+    """Whether a column header names money (True), a count (False) or neither (None); the
+    word that comes first decides ("Bedrag per dossier" is money, "Dossiers met steun" a count)."""
+    money = _MONEY_WORDS.search(label)
+    count = _COUNT_WORDS.search(label)
+    if money and (count is None or money.start() < count.start()):
+        return True
+    return False if count else None
 
 
 def context_units(
-    table: ParsedTable, context: list[str], notes: list[tuple[int, str]], at: int
+    table: ParsedTable,
+    context: list[str],
+    after: str,
+    notes: list[tuple[int, str]],
+    at: int,
 ) -> None:
-    """ "in miljoen euro" in the caption or the sentence before: the amounts' unit multiplier."""
-    for text in context:
-        m = _UNIT_PHRASE.search(text)
-        if not m:
+    """The unit the caption or the sentence before the table states ("(in duizend euro)",
+    "in euro", "(x 1.000 euro)", "(€)", "k€"), for the columns that hold money: a header that
+    names money, whatever its figures; a header that names neither money nor a count only with
+    "in <multiplier> euro" and figures that are not all whole numbers; never a count or a
+    percent, nor a column whose own header gives its multiplier. ``context``: the caption and
+    the paragraph before the table; ``after``, the paragraph after it, counts only with
+    "in <multiplier> euro"."""
+    texts = [*context, after]
+    for k, text in enumerate(texts):
+        stated = stated_unit(text)
+        if stated is None or (k == len(texts) - 1 and not stated[2]):
             continue
-        multiplier = "million" if m.group(1).lower() in ("miljoen", "mio") else "thousand"
-        for c in table.columns[1:]:
-            if c.multiplier or c.type not in ("amount", "number") or _COUNT_WORDS.search(c.label):
+        multiplier, words, named = stated
+        rows = [*table.values, *([table.total_values] if table.total_values else [])]
+        for j, c in enumerate(table.columns[1:]):
+            if c.multiplier or c.type == "percent":
                 continue
-            c.type, c.unit, c.multiplier = "amount", "EUR", multiplier
-            notes.append((at, f"column {c.label!r} read as {m.group(0)!r} (said beside the table)"))
+            money = money_header(c.label)
+            if money is False or (money is None and not (named and c.type in ("amount", "number"))):
+                continue
+            if c.type == "amount" and c.unit == "EUR" and multiplier is None:
+                continue  # the figures already say euro
+            below_zero = any(row[j] is not None and row[j] < 0 for row in rows)  # type: ignore[operator]
+            c.type = "number" if below_zero else "amount"  # an amount is never below zero
+            c.unit, c.multiplier = "EUR", multiplier
+            notes.append((at, f"column {c.label!r} read as {words!r} (said beside the table)"))
         return
-
-
-_COUNT_WORDS = re.compile(r"\b(aantal|#|dossiers|projecten|aanvragen)\b", re.IGNORECASE)
 
 
 def ratios(table: ParsedTable, notes: list[tuple[int, str]], at: int) -> None:

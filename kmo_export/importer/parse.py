@@ -162,7 +162,7 @@ def parse(source: Source) -> Parsed:
         questions.append(QuestionItem(item.numbers[0], paras, part_paras))
 
     k, number, date, asker = _answer_heading(source, lines, answer_at, number, date, asker)
-    body = drop_page_furniture(source, lines[k:])
+    body = _end_signature(drop_page_furniture(source, lines[k:]), addressee, guesses)
     known = [q.number for q in questions]
     lead, answer_items = numbered(body, strict=False, known=set(known))
     # The annex references close the last answer (or the one unnumbered answer).
@@ -270,6 +270,50 @@ def _signature(lines: list[Line], i: int, answer_at: int) -> int:
     if sig < end and sig > i and lines[sig - 1].blank:
         end = sig
     return end
+
+
+#: A name in capitals: two to six words of letters ("JO BROUNS", "HILDE CREVITS", "BART DE WEVER").
+_CAPS_NAME = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý'’.-]*(?:\s+[A-ZÀ-Ý][A-ZÀ-Ý'’.-]*){1,5}$")
+
+
+# The answer's lines without the minister's signature at its end: a last block of lines in
+# capitals (the title below the name) whose first line is the addressee's name (in any case) or
+# a name in capitals, after a blank line or a finished sentence; ``guesses`` gets a note.
+def _end_signature(body: list[Line], addressee: str, guesses: list[tuple[int, str]]) -> list[Line]:
+    end = len(body)
+    while end > 0 and body[end - 1].blank:
+        end -= 1
+    top = end
+    while top > 0 and _capitals(body[top - 1].text):
+        top -= 1
+    if top > 0 and _same_name(body[top - 1].text, addressee):
+        top -= 1  # the name as the header gives it, not in capitals
+    # The addressee's name starts the signature where it stands in the block.
+    top = next((k for k in range(top, end) if _same_name(body[k].text, addressee)), top)
+    if top == end or not (
+        _same_name(body[top].text, addressee)
+        or (_CAPS_NAME.match(body[top].text) and not _ANNEX.match(body[top].text))
+    ):
+        return body
+    before = next((b for b in reversed(body[:top]) if not b.blank), None)
+    if before is None or not (
+        body[top - 1].blank or _capitals(before.text) or re.search(r"[.!?:)]$", before.text)
+    ):
+        return body
+    guesses.append(
+        (body[top].no, f"{body[top].text!r} taken as the minister's signature: left out")
+    )
+    return body[:top]
+
+
+# A line in capitals without figures: a name or a title of a signature.
+def _capitals(text: str) -> bool:
+    return text == text.upper() and any(ch.isalpha() for ch in text) and not re.search(r"\d", text)
+
+
+# Whether a line is the addressee's name, in any case and spacing.
+def _same_name(text: str, addressee: str) -> bool:
+    return " ".join(text.split()).casefold() == addressee.casefold()
 
 
 # The answer heading: "ANTWOORD" [op vraag nr. N] [van <date>] [van <NAME>], on one line or more.
@@ -429,14 +473,11 @@ def _content(
     return out
 
 
-# The text around a table (the paragraph before it, the one after), for units and totals.
+# The text around a table: the paragraph before it and the one after ("" where none).
 def _near_text(before: list[str | ParsedTable], lines: list[Line], region: Region) -> list[str]:
-    near = [b for b in before[-1:] if isinstance(b, str)]
-    after = lines[region.end : region.end + 8]
-    tail = paragraphs(after)
-    if tail:
-        near.append(tail[0][1])
-    return near
+    near = next((b for b in before[-1:] if isinstance(b, str)), "")
+    tail = paragraphs(lines[region.end : region.end + 8])
+    return [near, tail[0][1] if tail else ""]
 
 
 def _unique_id(base: str, taken: set[str]) -> str:

@@ -47,7 +47,8 @@ def parse_table(
 ) -> ParsedTable:
     """Read the table in ``region``: columns, rows, total row, types, hierarchy.
 
-    ``context`` is the text around the table (for its unit and a total stated in the prose);
+    ``context`` is the text around the table, the paragraph before it and the one after ("" where
+    none), for its unit and a total stated in the prose;
     ``guesses`` gets a note, with its line number, for every name or reading the importer chose.
     """
     notes = guesses if guesses is not None else []
@@ -108,7 +109,8 @@ def parse_table(
     keys = unique_keys([c.key for c in columns])
     for c, key in zip(columns, keys, strict=True):
         c.key = key
-    context_units(table, [caption or "", *(context or [])], notes, at)
+    near = [*(context or []), "", ""]
+    context_units(table, [caption or "", near[0]], near[1], notes, at)
     hierarchy(table, bool(PIVOT.search(" ".join(header_texts))))
     ratios(table, notes, at)
     _prose_total(table, context or [], notes, at)
