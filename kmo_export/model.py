@@ -87,6 +87,8 @@ class Column:
     share_of: str | None = None  # a percent of this measure key's total
     group: str | None = None  # the label of its column group (two-level header)
     unit_en: str | None = None  # a number's unit in English ("days" for "dagen")
+    what: str | None = None  # what it counts, as words in a sentence ("projecten in Limburg")
+    what_en: str | None = None
 
     @property
     def is_percent(self) -> bool:
@@ -102,6 +104,10 @@ class Column:
     def text(self, language: str) -> str:
         """The label in ``language`` where the dataset gives one, else as published."""
         return self.label_en if language == "en" and self.label_en else self.label
+
+    def what_text(self, language: str) -> str | None:
+        """What the measure counts, in ``language`` (never Dutch words in another language)."""
+        return self.what_en if language == "en" else self.what
 
     def unit_text(self, language: str) -> str | None:
         """The unit in ``language`` where the dataset gives one, else as published."""

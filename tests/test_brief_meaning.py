@@ -621,3 +621,31 @@ def test_a_computed_share_beside_a_published_percentage_says_it_is_computed(tmp_
     document = docx.Document(str(render(tmp_path, dataset("aandeel", Answer(1, content=(table,))))))
     header = rows_of(document.tables[0])[0]
     assert "Aandeel (%, berekend)" in header and "Aandeel (%)" not in header, header
+
+
+@pytest.mark.parametrize(
+    ("language", "total", "evolution"),
+    [
+        ("nl", "Samen 62 goedgekeurde OND-projecten in Limburg", "Goedgekeurde OND-projecten in"),
+        ("en", "In all 62 approved OND projects in Limburg", "Approved OND projects in Limburg:"),
+    ],
+)
+def test_a_measure_says_what_it_counts_where_the_dataset_says_so(
+    tmp_path, language, total, evolution
+):
+    what = {"what": "goedgekeurde OND-projecten in Limburg"}
+    what_en = {"what_en": "approved OND projects in Limburg"}
+    table = Table(
+        "per_year",
+        (
+            label("year", "Jaar", label_en="Year"),
+            Column("ond", "# Limburg", COUNT, additive=True, group="OND", **what, **what_en),
+        ),
+        [Row(y, (D(n),)) for y, n in (("2021", 14), ("2022", 17), ("2023", 12), ("2024", 19))],
+        dimension=DimensionKind.PERIOD,
+    )
+    found = bullets(
+        docx.Document(str(render(tmp_path, dataset("wat", Answer(1, content=(table,))), language)))
+    )
+    assert found[0].startswith(total) and "#" not in found[0], found
+    assert found[1].startswith(evolution) and "19" in found[1], found

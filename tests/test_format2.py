@@ -325,7 +325,7 @@ def test_the_total_label_and_a_unit_in_english_reach_both_outputs(tmp_path):
         measures:
           - {key: n, label: Projecten, label_en: Projects, kind: count}
           - {key: d, label: Doorlooptijd, label_en: Lead time, kind: number, unit: dagen,
-             unit_en: days}
+             unit_en: days, what: dagen doorlooptijd, what_en: days of lead time}
         rows: [[Limburg, 40, 12], [Antwerpen, 80, 14]]
         total: {label: Eindtotaal, label_en: Grand total, values: {n: 120}}
         """,
@@ -333,6 +333,11 @@ def test_the_total_label_and_a_unit_in_english_reach_both_outputs(tmp_path):
     table = load(path).table("provinces")
     assert (table.total_text("nl"), table.total_text("en")) == ("Eindtotaal", "Grand total")
     assert [table.value_columns[1].unit_text(lang) for lang in ("nl", "en")] == ["dagen", "days"]
+    lead = table.value_columns[1]
+    assert [lead.what_text(lang) for lang in ("nl", "en")] == [
+        "dagen doorlooptijd",
+        "days of lead time",
+    ]
     out = tmp_path / "out"
     build(path, BuildOptions(output_dir=out, formats=("xlsx", "docx"), language="en"))
     brief = docx.Document(str(out / f"{path.stem}.docx"))

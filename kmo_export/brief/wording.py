@@ -145,7 +145,11 @@ class Words:
         return self.label(column.text(self.lang), translated, start)
 
     def measure(self, column: Column, start: bool = False) -> str:
-        """A column in a sentence with its group, where it has one: ``# Limburg, OND``."""
+        """A column in a sentence: what it counts where the dataset says so (``goedgekeurde
+        OND-projecten in Limburg``), else its label with its group: ``# Limburg, OND``."""
+        what = column.what_text(self.lang)
+        if what:
+            return what[:1].upper() + what[1:] if start else what
         name = self.column(column, start)
         return f"{name}, {column.group}" if column.group else name
 
@@ -266,8 +270,11 @@ class Words:
         subsidie)``, ``1.180 (# Limburg)``."""
         from .. import formatting as fmt
 
+        what = column.what_text(self.lang)
         if column.type is ColumnType.COUNT:
             number = fmt.number(value, self.lang)
+            if what:
+                return f"{number} {what}"
             noun = count_noun(column.label) if self.dutch else ""
             if noun and noun[0].isalpha() and not column.group:
                 return f"{number} {noun}"
@@ -278,7 +285,7 @@ class Words:
             )
         text = self.amount(value, column)
         name = self.measure(column)
-        if self.dutch:
+        if self.dutch and not what:
             name = lower_first(without_unit(column.label))
             name = f"{name}, {column.group}" if column.group else name
         return self.get("brief.words.named", value=text, name=name)
