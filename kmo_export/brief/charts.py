@@ -165,7 +165,9 @@ def chart_workbook(spec: ChartSpec, created: dt.datetime, language_tag: str) -> 
     if spec.kind == "bar":
         # Bar charts: y is the category axis. Reverse it so bars read top-down in the given
         # order, and let the value axis cross at the last category so it stays at the bottom.
-        chart.set_y_axis({**category_axis, "reverse": True, "crossing": "max"})
+        # Every bar keeps its label (a reader skips every other one when long labels wrap).
+        axis = {**category_axis, "reverse": True, "crossing": "max", "interval_unit": 1}
+        chart.set_y_axis(axis)
         chart.set_x_axis(value_axis)
     else:
         chart.set_x_axis(category_axis)

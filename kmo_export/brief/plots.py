@@ -121,7 +121,9 @@ class Plots:
             name="",
             highlight=highlight,
         )
-        return Plot(spec, title, max(4.0, 1.2 + 0.62 * len(labels)))
+        # Room for every bar's label: a label that wraps onto two lines needs more.
+        per_bar = 0.9 if max(len(label) for label in labels) > 28 else 0.62
+        return Plot(spec, title, max(4.0, 1.2 + per_bar * len(labels)))
 
     def columns(self, table: Table, ta: TableAnalysis, plan: ChartPlan) -> Plot:
         """Columns (or a line) over the rows in table order: periods never sorted; column

@@ -137,7 +137,10 @@ class _Writer:
         key = "top" if block.has_other else ("top_only" if rest else "all")
         self.title(bar, labels.get(f"workbook.charts.{key}", n=n, **names))
         bar.set_legend({"none": True})
-        bar.set_y_axis({"reverse": True, "crossing": "max", "num_font": self.font})
+        # Every bar keeps its label (a reader skips every other one when long labels wrap).
+        bar.set_y_axis(
+            {"reverse": True, "crossing": "max", "num_font": self.font, "interval_unit": 1}
+        )
         bar.set_x_axis(self.value_axis(block.column))
         self.size(bar)
         alt = labels.get(
@@ -178,7 +181,7 @@ class _Writer:
         columns.combine(line)
         key = "pareto_top" if block.top.rest_count else "pareto"
         self.title(columns, labels.get(f"workbook.charts.{key}", n=ctx.report.top_n, **names))
-        columns.set_x_axis({"num_font": {**self.font, "rotation": -45}})
+        columns.set_x_axis({"num_font": {**self.font, "rotation": -45}, "interval_unit": 1})
         columns.set_y_axis(self.value_axis(block.column))
         line.set_y2_axis(
             {
