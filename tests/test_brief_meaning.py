@@ -649,3 +649,34 @@ def test_a_measure_says_what_it_counts_where_the_dataset_says_so(
     )
     assert found[0].startswith(total) and "#" not in found[0], found
     assert found[1].startswith(evolution) and "19" in found[1], found
+
+
+def test_every_bar_keeps_its_label_and_long_labels_get_room(tmp_path):
+    from kmo_export.workbook import render_xlsx
+
+    def table(names):
+        rows = [Row(n, (D(100 - 10 * k),)) for k, n in enumerate(names)]
+        columns = (label("i", "Instrument"), Column("n", "Dossiers", COUNT))
+        return Table("t", columns, rows, dimension=DimensionKind.CATEGORY)
+
+    short = ["A", "B", "C", "D", "E", "F"]
+    long = [f"Strategische transformatiesteun {k}" for k in range(6)]
+    heights = []
+    for names in (short, long):
+        data = dataset("balken", Answer(1, content=(table(names),)))
+        path = render(tmp_path, data)
+        workbook = tmp_path / "balken.xlsx"
+        render_xlsx(Report(data, "nl"), workbook)
+        for package, chart in (
+            (path, "word/charts/chart1.xml"),
+            (workbook, "xl/charts/chart1.xml"),
+        ):
+            with zipfile.ZipFile(package) as z:
+                skip = etree.fromstring(z.read(chart)).find(f".//{{{C}}}catAx/{{{C}}}tickLblSkip")
+                assert skip is not None and skip.get("val") == "1", package.name
+        with zipfile.ZipFile(path) as z:
+            extent = etree.fromstring(z.read("word/document.xml")).find(
+                ".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
+            )
+            heights.append(int(extent.get("cy")))
+    assert heights[1] > heights[0] * 1.3  # labels that wrap onto two lines get taller rows
