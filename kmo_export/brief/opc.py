@@ -21,16 +21,18 @@ from pathlib import Path
 #: The earliest time a zip entry can carry.
 ZIP_EPOCH = dt.datetime(1980, 1, 1)
 CONTENT_TYPES = "[Content_Types].xml"
-RT_OFFICE_DOCUMENT = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-)
+#: The relationship types of Office documents start with this.
+RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+RT_OFFICE_DOCUMENT = RT + "officeDocument"
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _RELS_CT = "application/vnd.openxmlformats-package.relationships+xml"
 _RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 #: The attributes of a start tag (values may hold ">").
 ATTRIBUTES = r"""((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*"""
 _ELEMENT = re.compile(rf"<(?:\w+:)?(Relationship|Default|Override)\b{ATTRIBUTES}/?>")
+#: The first element of an XML part (its root): name, attributes, "/" if empty.
+ROOT = re.compile(rf"<([\w:]+){ATTRIBUTES}(/?)>")
 _ATTRIBUTE = re.compile(r'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#\d+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -255,7 +257,7 @@ def _content_types(data: bytes | None) -> tuple[dict[str, str], dict[str, str]]:
 # [Content_Types].xml written: sorted, so the same parts give the same bytes.
 def _types_xml(defaults: dict[str, str], overrides: dict[str, str]) -> bytes:
     lines = [
-        f'{_XML_DECLARATION}<Types xmlns="{_CT_NS}">',
+        f'{XML_DECLARATION}<Types xmlns="{_CT_NS}">',
         *(
             f'<Default Extension="{_esc(e)}" ContentType="{_esc(t)}"/>'
             for e, t in sorted(defaults.items())
@@ -271,7 +273,7 @@ def _types_xml(defaults: dict[str, str], overrides: dict[str, str]) -> bytes:
 
 # A relationships part, in the order of its relationships.
 def _rels_xml(rels: list[Relationship]) -> bytes:
-    lines = [f'{_XML_DECLARATION}<Relationships xmlns="{_RELS_NS}">']
+    lines = [f'{XML_DECLARATION}<Relationships xmlns="{_RELS_NS}">']
     for r in rels:
         mode = ' TargetMode="External"' if r.external else ""
         lines.append(

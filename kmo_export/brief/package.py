@@ -10,19 +10,16 @@ import datetime as dt
 import re
 
 from ..errors import TemplateError
-from .opc import ATTRIBUTES, Package, attributes
+from .opc import ATTRIBUTES, ROOT, RT, XML_DECLARATION, Package, attributes
 from .template import DOCUMENT_CT, body_sect_pr
 from .wordml import NAMESPACES, esc
 
-_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
-_RT_APP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+_RT_APP = RT + "extended-properties"
 _CORE_CT = "application/vnd.openxmlformats-package.core-properties+xml"
 _APP_CT = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
 _EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 _VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_ROOT = re.compile(rf"<([\w:]+){ATTRIBUTES}(/?)>")
 _DOCPR_ID = re.compile(rb"<wp:docPr\b[^>]*?\bid=\"(\d+)\"")
 _LANG = re.compile(rf"<w:lang\b{ATTRIBUTES}/>")
 
@@ -46,7 +43,7 @@ def set_body(package: Package, document: str, body: str) -> None:
     on the document's root where the template does not declare them already.
     """
     xml = package.text(document)
-    root = _ROOT.search(xml)
+    root = ROOT.search(xml)
     if root is None:
         raise TemplateError(f"{document}: has no root element")
     declared = attributes(root[2])
@@ -88,7 +85,7 @@ def set_body(package: Package, document: str, body: str) -> None:
 def translate_headers(package: Package, document: str, old: str, new: str) -> None:
     """In the document's headers and footers, a text run ``old`` becomes ``new``."""
     for reltype in ("header", "footer"):
-        for name in package.related(document, _RT + reltype):
+        for name in package.related(document, RT + reltype):
             xml = package.text(name)
             changed = xml.replace(f">{esc(old)}</w:t>", f">{esc(new)}</w:t>")
             if changed != xml:
@@ -105,7 +102,7 @@ def set_language(package: Package, styles: str, tag: str) -> None:
         if defaults is not None:
             xml = xml[: defaults.start()] + block + xml[defaults.end() :]
         else:
-            root = _ROOT.search(xml)
+            root = ROOT.search(xml)
             if root is None or root[3]:
                 raise TemplateError(f"{styles}: has no styles")
             xml = xml[: root.end()] + block + xml[root.end() :]
@@ -179,7 +176,7 @@ def core_properties_xml(title: str, subject: str, tag: str, created: dt.datetime
     stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
     date = f'xsi:type="dcterms:W3CDTF">{stamp}'
     return (
-        _XML_DECLARATION
+        XML_DECLARATION
         + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
         'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
@@ -197,7 +194,7 @@ def app_properties_xml() -> bytes:
     from .. import __version__
 
     return (
-        _XML_DECLARATION + f'<Properties xmlns="{_EP}" xmlns:vt="{_VT}">'
+        XML_DECLARATION + f'<Properties xmlns="{_EP}" xmlns:vt="{_VT}">'
         f"<Application>kmo-export/{esc(__version__)}</Application>"
         "<DocSecurity>0</DocSecurity>"
         "<LinksUpToDate>false</LinksUpToDate>"

@@ -32,12 +32,10 @@ REQUIRED_STYLES: Mapping[str, str] = {
 }
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 #: The content type of the brief's main part (a template saved as .dotx has another).
 DOCUMENT_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _STYLE = re.compile(rf"<w:style\b{ATTRIBUTES}(/?)>")
 _NAME = re.compile(rf"<w:name\b{ATTRIBUTES}/?>")
-_ROOT = re.compile(rf"<[\w:]+{ATTRIBUTES}/?>")
 _BODY = re.compile(r"<w:body\s*(/?)>")
 _BODY_SECT_PR = re.compile(r"<w:sectPr\b(?:(?!<w:sectPr\b).)*</w:sectPr>\s*$", re.DOTALL)
 _ATTACHED = re.compile(rf"<w:attachedTemplate\b{ATTRIBUTES}/>")
@@ -186,7 +184,7 @@ def _open(path: str, blob: bytes) -> tuple[Package, str, str]:
     if not documents or documents[0] not in package:
         raise TemplateError(f"{path}: is not a Word document (.docx): it has no main document")
     document = documents[0]
-    styles = [s for s in package.related(document, _RT + "styles") if s in package]
+    styles = [s for s in package.related(document, opc.RT + "styles") if s in package]
     if not styles:
         raise TemplateError(f"{path}: is not a usable Word document (.docx): it has no styles")
     for name in (document, styles[0]):
@@ -195,8 +193,8 @@ def _open(path: str, blob: bytes) -> tuple[Package, str, str]:
         except UnicodeDecodeError:
             raise TemplateError(f"{path}: {name} is not UTF-8 XML") from None
         # The brief is written with the w: prefix of WordprocessingML, as Word writes it.
-        root = _ROOT.search(text)
-        if root is None or attributes(root[1]).get("xmlns:w") != _W_NS:
+        root = opc.ROOT.search(text)
+        if root is None or attributes(root[2]).get("xmlns:w") != _W_NS:
             raise TemplateError(
                 f"{path}: {name} does not use the w: prefix for WordprocessingML; "
                 "save the template again in Word or LibreOffice"
