@@ -256,3 +256,42 @@ def test_the_house_header_is_in_the_brief_language(tmp_path, language, bundled, 
     template = default_template() if bundled else variant(tmp_path, {})
     brief = brief_on(template, tmp_path, language)
     assert [p.text for p in Document(str(brief)).sections[0].header.paragraphs] == [header]
+
+
+TRACKED_PAGE = (
+    '<w:sectPrChange w:id="1" w:author="x" w:date="2020-01-01T00:00:00Z"><w:sectPr>'
+    '<w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:sectPrChange></w:sectPr></w:body>'
+)
+WP_DECLARATION = f'xmlns:wp="{WP}"'
+BODY_VARIANTS = {
+    # Track Changes on while the page setup changed: a w:sectPr inside the body's w:sectPr
+    "tracked-page-setup": lambda s: s.replace("</w:sectPr></w:body>", TRACKED_PAGE),
+    # a prefix declared on the body rather than on the root
+    "namespace-on-body": lambda s: s.replace(" " + WP_DECLARATION, "").replace(
+        "<w:body>", f"<w:body {WP_DECLARATION}>"
+    ),
+    "no-page-setup": lambda s: re.sub(r"<w:sectPr\b.*</w:sectPr>", "", s, flags=re.S),
+    "empty-page-setup": lambda s: re.sub(r"<w:sectPr\b.*</w:sectPr>", "<w:sectPr/>", s, flags=re.S),
+    "empty-body": lambda s: re.sub(r"<w:body>.*</w:body>", "<w:body/>", s, flags=re.S),
+    "page-setup-without-size": lambda s: re.sub(r"<w:pgSz\b[^>]*/>", "", s),
+}
+
+
+@pytest.mark.parametrize("name", BODY_VARIANTS)
+def test_every_body_a_word_processor_writes_gives_a_valid_a4_brief(tmp_path, name):
+    template = variant(tmp_path, {"word/document.xml": BODY_VARIANTS[name]})
+    brief = brief_on(template, tmp_path)  # valid against the schemas
+    section = Document(str(brief)).sections[-1]
+    assert (section.page_width.twips, section.page_height.twips) == (11906, 16838)
+    text = part(brief, "word/document.xml")
+    assert len(text.findall(f"{{{W}}}body/{{{W}}}sectPr")) == 1
+    if name == "tracked-page-setup":  # the outer w:sectPr is kept whole, header and all
+        assert section.header.paragraphs and text.find(f".//{{{W}}}sectPrChange") is not None
+
+
+def test_a_strict_open_xml_template_is_refused_saying_so(tmp_path):
+    strict = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+    main = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    template = variant(tmp_path, {"word/document.xml": lambda s: s.replace(main, strict)})
+    with pytest.raises(TemplateError, match="Strict Open XML; save it as a Word Document"):
+        load_template(template)

@@ -11,8 +11,8 @@ import re
 
 from ..errors import TemplateError
 from .opc import ATTRIBUTES, ROOT, RT, XML_DECLARATION, Package, attributes
-from .template import DOCUMENT_CT, body_sect_pr
-from .wordml import NAMESPACES, esc
+from .template import DOCUMENT_CT, Body
+from .wordml import A4, NAMESPACES, Page, esc
 
 _RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 _RT_APP = RT + "extended-properties"
@@ -57,29 +57,44 @@ def set_body(package: Package, document: str, body: str) -> None:
                 f"{document}: binds the prefix {prefix}: to {bound}, not to {uri}; "
                 "save the template again in Word or LibreOffice"
             )
-    head = xml[: root.start()] + f"<{root[1]}{root[2]}{added}>"
-    rest = xml[root.end() :]
-    start = re.search(r"<w:body\s*(/?)>", rest)
-    if start is None:
-        raise TemplateError(f"{document}: has no w:body")
-    if start[1]:  # <w:body/>: an empty body
-        content_end = after = start.end()
-        closing = "</w:body>"
-    else:
-        after = rest.rfind("</w:body>")
-        sect_pr = body_sect_pr(rest[: after + len("</w:body>")])
-        content_end = rest.rfind("<w:sectPr", 0, after) if sect_pr else after
-        closing = ""
-    new = (
-        head
-        + rest[: start.start()]
-        + "<w:body>"
-        + body
-        + rest[content_end:after]
-        + closing
-        + rest[after:]
-    )
+    xml = xml[: root.start()] + f"<{root[1]}{root[2]}{added}>" + xml[root.end() :]
+    parts = Body.of(xml)
+    new = parts.head + body + _with_page(parts.sect_pr) + parts.tail
     package.write(document, new.encode("utf-8"), DOCUMENT_CT)
+
+
+# The body's final w:sectPr with a page size and margins where the template gives none (Word
+# would take US Letter; the brief is laid out for A4, as wordml.page_of assumes then).
+def _with_page(sect_pr: str | None) -> str:
+    if sect_pr is None or re.fullmatch(r"<w:sectPr\b[^>]*/>", sect_pr):
+        return f"<w:sectPr>{_page_size(A4)}{_margins(A4)}</w:sectPr>"
+    if "<w:pgSz" in sect_pr:
+        return sect_pr
+    missing = _page_size(A4) + ("" if "<w:pgMar" in sect_pr else _margins(A4))
+    # w:pgSz and w:pgMar come after the header and footer references, notes and section type.
+    follower = _AFTER_PAGE_SIZE.search(sect_pr, sect_pr.index(">") + 1)
+    at = follower.start() if follower else sect_pr.rindex("</w:sectPr>")
+    return sect_pr[:at] + missing + sect_pr[at:]
+
+
+_AFTER_PAGE_SIZE = re.compile(
+    r"<w:(?:pgMar|paperSrc|pgBorders|lnNumType|pgNumType|cols|formProt|vAlign|noEndnote"
+    r"|titlePg|textDirection|bidi|rtlGutter|docGrid|printerSettings|sectPrChange)\b"
+)
+
+
+# The w:pgSz of a page.
+def _page_size(page: Page) -> str:
+    orient = ' w:orient="landscape"' if page.landscape else ""
+    return f'<w:pgSz w:w="{page.width}" w:h="{page.height}"{orient}/>'
+
+
+# The w:pgMar of a page (top and bottom as the bundled template's).
+def _margins(page: Page) -> str:
+    return (
+        f'<w:pgMar w:top="1418" w:right="{page.right}" w:bottom="1418" w:left="{page.left}" '
+        'w:header="709" w:footer="709" w:gutter="0"/>'
+    )
 
 
 def translate_headers(package: Package, document: str, old: str, new: str) -> None:

@@ -36,8 +36,9 @@ _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _STYLE = re.compile(rf"<w:style\b{ATTRIBUTES}(/?)>")
 _NAME = re.compile(rf"<w:name\b{ATTRIBUTES}/?>")
-_BODY = re.compile(r"<w:body\s*(/?)>")
-_BODY_SECT_PR = re.compile(r"<w:sectPr\b(?:(?!<w:sectPr\b).)*</w:sectPr>\s*$", re.DOTALL)
+_BODY = re.compile(rf"<w:body\b{ATTRIBUTES}(/?)>")
+_SECT_PR_TAG = re.compile(rf"<w:sectPr\b{ATTRIBUTES}(/?)>|</w:sectPr>")
+_STRICT_W = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 _ATTACHED = re.compile(rf"<w:attachedTemplate\b{ATTRIBUTES}/>")
 
 
@@ -151,15 +152,55 @@ def _load(path: str, mtime: int, size: int) -> Template:
     table_style = bodies.get(ids["Brief Table"], "")
     styled = "<w:tblStylePr" in table_style or "<w:shd" in table_style
     return Template(
-        Path(path), package, document, styles, ids, styled, body_sect_pr(package.text(document))
+        Path(path), package, document, styles, ids, styled, Body.of(package.text(document)).sect_pr
     )
 
 
-def body_sect_pr(xml: str) -> str | None:
-    """The body's own (last) w:sectPr of a main document's XML text, if it has one."""
-    end = xml.rfind("</w:body>")
-    found = _BODY_SECT_PR.search(xml, 0, end) if end >= 0 else None
-    return found[0].rstrip() if found else None
+@dataclass(frozen=True)
+class Body:
+    """A main document's XML cut around its body: what comes before the body's content (up to
+    and including ``<w:body>``), the body's final ``w:sectPr`` (page, header, footer; None if it
+    has none) and what follows the content (from ``</w:body>``)."""
+
+    head: str
+    sect_pr: str | None
+    tail: str
+
+    @classmethod
+    def of(cls, xml: str) -> Body:
+        """Cut ``xml``; TemplateError if it has no ``w:body``."""
+        start = _BODY.search(xml)
+        if start is None:
+            raise TemplateError("the main document has no w:body")
+        if start[2]:  # <w:body/>: an empty body
+            head = xml[: start.start()] + f"<w:body{start[1]}>"
+            return cls(head, None, "</w:body>" + xml[start.end() :])
+        end = xml.rfind("</w:body>")
+        if end < start.end():
+            raise TemplateError("the main document's w:body is not closed")
+        content = xml[start.end() : end].rstrip()
+        at = _final_sect_pr(content)
+        sect_pr = content[at:] if at is not None else None
+        return cls(xml[: start.end()], sect_pr, xml[end:])
+
+
+# Where the body's final w:sectPr starts in its content, or None. A w:sectPr may hold another
+# (w:sectPrChange, a tracked change of the page setup): the outer one is the body's.
+def _final_sect_pr(content: str) -> int | None:
+    if not content.endswith(("</w:sectPr>", "/>")):
+        return None
+    depth = 0
+    for tag in reversed(list(_SECT_PR_TAG.finditer(content))):
+        if tag[0] == "</w:sectPr>":
+            depth += 1
+        elif tag[2]:  # <w:sectPr/>
+            if depth == 0:
+                return tag.start() if tag.end() == len(content) else None
+        else:
+            depth -= 1
+            if depth == 0:
+                return tag.start()
+    return None
 
 
 # Remove the template's own attached template (w:attachedTemplate, often http://...): a brief
@@ -194,11 +235,18 @@ def _open(path: str, blob: bytes) -> tuple[Package, str, str]:
             raise TemplateError(f"{path}: {name} is not UTF-8 XML") from None
         # The brief is written with the w: prefix of WordprocessingML, as Word writes it.
         root = opc.ROOT.search(text)
-        if root is None or attributes(root[2]).get("xmlns:w") != _W_NS:
+        bound = attributes(root[2]).get("xmlns:w") if root is not None else None
+        if bound == _STRICT_W:
+            raise TemplateError(
+                f"{path}: is saved as Strict Open XML; save it as a Word Document (.docx)"
+            )
+        if bound != _W_NS:
             raise TemplateError(
                 f"{path}: {name} does not use the w: prefix for WordprocessingML; "
                 "save the template again in Word or LibreOffice"
             )
-    if not _BODY.search(package.text(document)):
-        raise TemplateError(f"{path}: is not a usable Word document (.docx): no w:body")
+    try:
+        Body.of(package.text(document))
+    except TemplateError as exc:
+        raise TemplateError(f"{path}: is not a usable Word document (.docx): {exc}") from None
     return package, document, styles[0]
