@@ -411,3 +411,11 @@ def test_a_folder_named_like_a_dataset_file_is_a_table_file(tmp_path):
         text[:start] + f"        rows_file: {folder}\n" + text[end:], encoding="utf-8"
     )
     _build_fails(tmp_path, dataset, dataset, ("rows_file", "is not a file"))
+
+
+def test_a_trailing_zero_after_many_digits_is_no_thousands_separator(tmp_path):
+    source = (CORPUS / "amount-three-decimals.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "trailing-zero.yaml"
+    path.write_text(source.replace("4751124.245", "4751124.240"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 0, result.output

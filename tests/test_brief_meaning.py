@@ -600,7 +600,7 @@ def test_a_partial_period_is_drawn_grey_and_said_so_in_both_outputs(tmp_path):
             }
             assert points == {3: grey}, (package.name, points)  # only the partial year
             descr = z.read(drawing).decode()
-            assert "2024 (tot 30/6) is een onvolledige periode (grijs)." in descr
+            assert "De grijze kolom (2024 (tot 30/6)) is geen volledige of definitieve" in descr
 
 
 def test_a_computed_share_beside_a_published_percentage_says_it_is_computed(tmp_path):
@@ -680,3 +680,20 @@ def test_every_bar_keeps_its_label_and_long_labels_get_room(tmp_path):
             )
             heights.append(int(extent.get("cy")))
     assert heights[1] > heights[0] * 1.3  # labels that wrap onto two lines get taller rows
+
+
+def test_two_partial_periods_are_said_in_the_plural(tmp_path):
+    years = ["2022", "2023 (raming)", "2024 (tot 30/6)"]
+    table = Table(
+        "per_year",
+        (label("year", "Jaar"), Column("firms", "Ondernemingen", COUNT)),
+        [Row(y, (D(n),)) for y, n in zip(years, (410, 452, 198), strict=True)],
+        dimension=DimensionKind.PERIOD,
+    )
+    path = render(tmp_path, dataset("perioden", Answer(1, content=(table,))))
+    with zipfile.ZipFile(path) as z:
+        descr = z.read("word/document.xml").decode()
+    assert (
+        "De grijze kolommen (2023 (raming) en 2024 (tot 30/6)) zijn geen volledige of "
+        "definitieve periodes." in descr
+    )

@@ -184,7 +184,7 @@ class Plots:
         partial = sorted(ta.partial_periods) if kind == "column" and len(series) == 1 else []
         if partial:
             description += " " + words.get(
-                "brief.partial_description",
+                "brief.partial_description" if len(partial) == 1 else "brief.partials_description",
                 periods=fmt.join([labels[r] for r in partial], self.words.lang),
             )
         title = words.get(

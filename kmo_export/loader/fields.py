@@ -250,8 +250,8 @@ class _Reader:
     def thousands_separator(
         self, number: Decimal, where: str, decimals: int, line: int | None = None
     ) -> bool:
-        if number.as_tuple().exponent != -3 or decimals >= 3:
-            return False
+        if number.as_tuple().exponent != -3 or decimals >= 3 or not 1 <= abs(number) < 1000:
+            return False  # "2243573.590": a trailing zero, no group of thousands
         self.problem(
             where,
             f"{number} is written with 3 decimals, more than {decimals}; if the dot separates "

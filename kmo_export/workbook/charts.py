@@ -296,7 +296,8 @@ class _Writer:
             alt = labels.get(f"workbook.charts.alt_{kind.value}", **values)
         if partial:
             periods = join([row_labels[r] for r in partial], labels)
-            alt += " " + labels.get("workbook.charts.alt_partial", periods=periods)
+            key = "alt_partial" if len(partial) == 1 else "alt_partials"
+            alt += " " + labels.get(f"workbook.charts.{key}", periods=periods)
         if secondary_names:
             values["secondary"] = join(secondary_names, labels)
             values["columns"] = join(measure_names + secondary_names, labels)
