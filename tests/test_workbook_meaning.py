@@ -378,3 +378,19 @@ def test_a_long_word_in_a_header_is_never_broken(tmp_path):
     render_xlsx(Report(dataset, "nl"), path)
     ws = openpyxl.load_workbook(path).worksheets[1]
     assert ws.column_dimensions["B"].width >= len(word) * 1.1 + 2  # bold, on one line
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ("Toegekende subsidie (€)", "Toegekende subsidie"),
+        ("Steun (miljoen EUR)", "Steun"),
+        ("Aandeel (%)", "Aandeel"),
+        ("Aantal (2023)", "Aantal (2023)"),  # a bracket that is no unit stays
+        ("(€)", "(€)"),  # nothing left: as it was
+    ],
+)
+def test_a_measure_is_named_without_its_unit_inside_another_header(header, name):
+    from kmo_export.workbook.names import measure_name
+
+    assert measure_name(header) == name

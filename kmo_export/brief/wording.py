@@ -285,8 +285,13 @@ class Words:
             )
         text = self.amount(value, column)
         name = self.measure(column)
-        if self.dutch and not what:
-            name = lower_first(without_unit(column.label))
+        if not what:  # the amount carries its unit: the name repeats none ("(€)")
+            bare = without_unit(column.text(self.lang))
+            name = (
+                lower_first(bare)
+                if self.dutch
+                else self.label(bare, self.lang != "nl" and bool(column.label_en))
+            )
             name = f"{name}, {column.group}" if column.group else name
         return self.get("brief.words.named", value=text, name=name)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..analysis import Derived, DerivedKind, TableAnalysis, TotalCheck, TotalKind
 from ..labels import Labels
 from ..model import Answer, Column, Table
-from .names import header_text, join, lower_first, name_of, quote_sheet, ref
+from .names import header_text, join, lower_first, measure_name, name_of, quote_sheet, ref
 
 TITLE_ROW, SOURCE_ROW, CHECK_ROW = 0, 1, 2
 
@@ -176,9 +176,11 @@ def plan(
     columns = table.value_columns
     # A measure's name: its label, with its group where the label repeats across groups.
     texts = _grouped([header_text(c.text(language)) for c in columns], table, language)
-    names = [lower_first(t) for t in texts]
-    quoted_names = [name_of(c, labels, t) for c, t in zip(columns, texts, strict=True)]
-    inside = [name_of(c, labels, t, inside=True) for c, t in zip(columns, texts, strict=True)]
+    # Inside another header a measure is named without its unit (a share is no amount).
+    bare = [measure_name(t) for t in texts]
+    names = [lower_first(t) for t in bare]
+    quoted_names = [name_of(c, labels, t) for c, t in zip(columns, bare, strict=True)]
+    inside = [name_of(c, labels, t, inside=True) for c, t in zip(columns, bare, strict=True)]
     published = any(c.is_percent for c in columns)
 
     def name(index: int) -> dict[str, str]:

@@ -13,6 +13,7 @@ from ..model import Column
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _SPACES = re.compile(r"\s+")
+_MONEY_OR_PERCENT = re.compile(r"\s*\([^()]*(?:€|%|\beur\b|\beuro\b)[^()]*\)\s*$", re.IGNORECASE)
 MAX_SHEET_NAME = 31
 
 
@@ -71,6 +72,12 @@ def formula_text(text: str) -> str:
 def header_text(text: str) -> str:
     """A column label as a table header: one line, no control characters."""
     return _SPACES.sub(" ", text).strip()
+
+
+def measure_name(text: str) -> str:
+    """A measure's header as a name inside another header, without its unit: ``Aandeel
+    toegekende subsidie``, not ``Aandeel toegekende subsidie (€)`` (a share is no amount)."""
+    return _MONEY_OR_PERCENT.sub("", text) or text
 
 
 def lower_first(text: str) -> str:
