@@ -210,6 +210,11 @@ def test_annex_holds_the_full_table_in_published_order(doc_nl, dataset):
         assert nl(cells[3]) == row.values[1]
     assert rows[1][1] == "24.252" and rows[1][3] == "7.029.304,65"
     assert nl(rows[-1][4]) == q(table.reported_total[1] / table.reported_total[0], 2)
+    captions = [p.text for p in doc_nl.paragraphs if p.style.name == "Caption"]
+    assert (
+        "Bijlage 1. Aantal projecten en toegekende subsidie (€) per thema (volledige tabel 2)"
+        in (captions)
+    )
 
 
 def test_tables_are_accessible(doc_nl):

@@ -267,9 +267,16 @@ class Composer:
                     )
             else:
                 body = layout.body()
-            caption = self.words.get(
-                "brief.annex_table", number=number, caption=self.caption(table)
-            )
+            text = caption_words(table, self.words)
+            if text and not _NUMBERED.match(text):  # "Bijlage 1. … (volledige tabel 2)"
+                table_number = self.numbers.get(table.id, "?")
+                caption = self.words.get(
+                    "brief.annex_table_of", number=number, caption=text, table=table_number
+                )
+            else:
+                caption = self.words.get(
+                    "brief.annex_table", number=number, caption=self.caption(table)
+                )
             self.table_block(layout, body, caption, note)
 
     def table_block(
