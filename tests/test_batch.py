@@ -636,3 +636,23 @@ def test_sigterm_stops_a_parallel_batch_cleanly(tmp_path):
     for path in written:
         with zipfile.ZipFile(path) as package:
             assert package.testzip() is None
+
+
+# A task that is interrupted as Ctrl-C interrupts a worker: SIGINT to its own process.
+def _interrupted_task(item: int) -> int:
+    if item == 1:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)
+    return item
+
+
+def _worker_died(item: int, why: str) -> int:
+    raise AssertionError(f"item {item} reported as failed: {why}")
+
+
+def test_a_worker_interrupted_mid_task_stops_the_batch_not_fails_the_item():
+    from kmo_export.batch.pool import Pool
+
+    pool = Pool([0, 1, 2], _interrupted_task, lambda item: None, _worker_died, jobs=1)
+    with pytest.raises(KeyboardInterrupt):  # as if the parent had the Ctrl-C first
+        pool.run()

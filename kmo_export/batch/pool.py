@@ -134,6 +134,12 @@ class Pool(Generic[Item, Result]):
             worker.process.join()
         worker.conn.close()
         self.workers.remove(worker)
+        if worker.task is not None and worker.process.exitcode == 0:
+            # A worker leaves mid-task with status 0 only when interrupted (Ctrl-C reaches the
+            # whole process group, the worker cleans up and exits): the batch is being stopped,
+            # its item did not fail. Give the parent's own signal a moment, then stop as it does.
+            time.sleep(0.5)
+            raise KeyboardInterrupt
         if worker.task is not None:
             item = self.items[worker.task]
             self._record(worker.task, self.died(item, _death(worker.process.exitcode)))
