@@ -295,3 +295,13 @@ def test_a_strict_open_xml_template_is_refused_saying_so(tmp_path):
     template = variant(tmp_path, {"word/document.xml": lambda s: s.replace(main, strict)})
     with pytest.raises(TemplateError, match="Strict Open XML; save it as a Word Document"):
         load_template(template)
+
+
+def test_a_template_binding_a_prefix_of_the_brief_elsewhere_is_refused_before_building(tmp_path):
+    other = 'xmlns:c="urn:example:comments"'
+    template = variant(
+        tmp_path,
+        {"word/document.xml": lambda s: s.replace("<w:document ", f"<w:document {other} ", 1)},
+    )
+    with pytest.raises(TemplateError, match="binds the prefix c: to urn:example:comments"):
+        load_template(template)

@@ -46,17 +46,12 @@ def set_body(package: Package, document: str, body: str) -> None:
     root = ROOT.search(xml)
     if root is None:
         raise TemplateError(f"{document}: has no root element")
-    declared = attributes(root[2])
-    added = ""
-    for prefix, uri in NAMESPACES.items():
-        bound = declared.get(f"xmlns:{prefix}")
-        if bound is None:
-            added += f' xmlns:{prefix}="{uri}"'
-        elif bound != uri:
-            raise TemplateError(
-                f"{document}: binds the prefix {prefix}: to {bound}, not to {uri}; "
-                "save the template again in Word or LibreOffice"
-            )
+    declared = attributes(root[2])  # a binding to another namespace: refused by load_template
+    added = "".join(
+        f' xmlns:{prefix}="{uri}"'
+        for prefix, uri in NAMESPACES.items()
+        if f"xmlns:{prefix}" not in declared
+    )
     xml = xml[: root.start()] + f"<{root[1]}{root[2]}{added}>" + xml[root.end() :]
     parts = Body.of(xml)
     new = parts.head + body + _with_page(parts.sect_pr) + parts.tail

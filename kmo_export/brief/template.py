@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import TemplateError
 from . import opc
 from .opc import ATTRIBUTES, Package, PackageError, attributes
+from .wordml import NAMESPACES
 
 #: The styles the brief uses, by the name Word shows (any language's Word stores these names),
 #: and their kind. A template lacking one is refused before anything is written.
@@ -243,6 +244,16 @@ def _open(path: str, blob: bytes) -> tuple[Package, str, str]:
         if bound != _W_NS:
             raise TemplateError(
                 f"{path}: {name} does not use the w: prefix for WordprocessingML; "
+                "save the template again in Word or LibreOffice"
+            )
+    # The prefixes the brief's body uses may be declared by the template, but not otherwise.
+    root = opc.ROOT.search(package.text(document))
+    declared = attributes(root[2]) if root is not None else {}
+    for prefix, uri in NAMESPACES.items():
+        bound = declared.get(f"xmlns:{prefix}")
+        if bound is not None and bound != uri:
+            raise TemplateError(
+                f"{path}: {document} binds the prefix {prefix}: to {bound}, not to {uri}; "
                 "save the template again in Word or LibreOffice"
             )
     try:
