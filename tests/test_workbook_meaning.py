@@ -394,3 +394,23 @@ def test_a_measure_is_named_without_its_unit_inside_another_header(header, name)
     from kmo_export.workbook.names import measure_name
 
     assert measure_name(header) == name
+
+
+def test_a_long_published_total_label_fits_its_column(tmp_path):
+    import openpyxl
+
+    from kmo_export.model import Column, ColumnType, Row, Table
+
+    label = "Totaal 2020-2025 (unieke ondernemingen)"
+    table = Table(
+        "per_year",
+        (Column("year", "Jaar", ColumnType.LABEL), Column("n", "# Limburg", ColumnType.COUNT)),
+        [Row("2020", (Decimal(31),)), Row("2021", (Decimal(28),))],
+        reported_total=(Decimal(50),),
+        total_label=label,
+    )
+    path = tmp_path / "total.xlsx"
+    render_xlsx(Report(shapes.dataset(table, path=Path("total.yaml")), "nl"), path)
+    ws = openpyxl.load_workbook(path).worksheets[1]
+    assert label in [c.value for row in ws.iter_rows() for c in row]
+    assert ws.column_dimensions["A"].width >= len(label)

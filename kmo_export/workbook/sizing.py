@@ -39,8 +39,11 @@ def _figure_width(value: Decimal, decimals: int, kind: ColumnType) -> int:
     return len(f"{abs(value):,.{decimals}f}") + (4 if kind is ColumnType.AMOUNT else 2)
 
 
-def widths(limits: dict[str, Any], layout: TableLayout, labels: Any) -> list[float]:
-    """Column widths in characters of a table sheet (table, total row, reconciliation block)."""
+def widths(
+    limits: dict[str, Any], layout: TableLayout, labels: Any, total_label: str = ""
+) -> list[float]:
+    """Column widths in characters of a table sheet (table, total row labelled
+    ``total_label``, reconciliation block)."""
     table, analysis = layout.table, layout.analysis
     rows = table.rows
     levels = rows.levels()
@@ -50,8 +53,7 @@ def widths(limits: dict[str, Any], layout: TableLayout, labels: Any) -> list[flo
     )
     longest = max(
         longest,
-        len(labels["workbook.table.total_label"]),
-        len(labels["workbook.table.computed"]) if layout.table.reported_total is None else 0,
+        len(total_label),
         len(layout.headers[0]),
         len(labels["workbook.table.check"]) + 1,
         *(len(layout.headers[layout.value_cols[r.check.index]]) + 1 for r in layout.recon),

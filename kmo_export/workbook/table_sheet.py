@@ -74,7 +74,7 @@ def write(ctx: Context, worksheet: Any, layout: TableLayout) -> None:
     formulas = Formulas(layout, numeric, ctx.empty)
     cells = _Cells(ctx, layout)
 
-    sizes = widths(ctx.style["widths"], layout, labels)
+    sizes = widths(ctx.style["widths"], layout, labels, _total_label(ctx, layout))
     for c, width in enumerate(sizes):
         ws.set_column(c, c, width)
 
