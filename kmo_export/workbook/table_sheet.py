@@ -224,7 +224,8 @@ def _total_status(ctx: Context) -> Any:
 def _total_label(ctx: Context, layout: TableLayout) -> str:
     if layout.table.reported_total is None:
         return ctx.labels["workbook.table.computed"]
-    return layout.table.total_text(ctx.report.language) or ctx.labels["workbook.table.total_label"]
+    fallback = "total_prose" if layout.analysis.total_is_prose else "total_label"
+    return layout.table.total_text(ctx.report.language) or ctx.labels[f"workbook.table.{fallback}"]
 
 
 # The merged upper header cells over each column group.
