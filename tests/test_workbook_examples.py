@@ -139,6 +139,14 @@ def test_a_total_row_only_where_published_or_adding_up(built, path):
         total = _header_row(ws, table) + len(table.rows) + 1
         at = _measure_columns(ws, h := _header_row(ws, table), table)
         assert total == h + len(table.rows) + 1
+        # the label says where the total comes from, as the brief does
+        if not published:
+            label = "Som van de rijen"
+        elif table.total_label:
+            label = table.total_label
+        else:
+            label = "Totaal (uit de tekst)" if table.total_sentence else "Totaal"
+        assert ws.cell(total, 1).value == label, ws.title
         for j, column in enumerate(table.value_columns):
             cell, value = ws.cell(total, at[j]), wv.cell(total, at[j]).value
             reported = table.reported_total[j] if published else None
