@@ -1,4 +1,5 @@
-"""The one way tests write a dataset: plain data (format 1 or 2) dumped to YAML, Decimals exact.
+"""The one way tests write a dataset: plain data (format 1 or 2) dumped to YAML, Decimals exact;
+and the one way they build a dataset model in Python (``model_dataset``).
 
 ``write_dataset`` writes any dataset dict; ``questionnaire`` makes a format-1 dict with one
 question per answer; ``valid_dataset`` is a dataset of the bundled shape; ``table`` and
@@ -7,12 +8,41 @@ question per answer; ``valid_dataset`` is a dataset of the bundled shape; ``tabl
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from kmo_export.model import Answer, Dataset, Figure, Person, Question
+
+
+def model_dataset(
+    *answers: Answer,
+    path: Path = Path("test.yaml"),
+    figures: tuple[Figure, ...] | list[Figure] = (),
+    questions: tuple[Question, ...] | None = None,
+    **fields: Any,
+) -> Dataset:
+    """A format-2 dataset model of ``answers``, one question per answer number unless given;
+    ``fields`` override the other dataset fields (``subject``, ``number``, ``format`` …)."""
+    numbers = sorted({n for a in answers for n in a.numbers})
+    base: dict[str, Any] = {
+        "path": path,
+        "number": 412,
+        "date": dt.date(2025, 11, 14),
+        "asked_by": "Lien Vermeulen",
+        "addressed_to": Person("Pieter Claes", "Vlaams minister van Economie"),
+        "subject": "Steun aan Limburgse ondernemingen",
+        "introduction": (),
+        "questions": questions or tuple(Question(n, (f"Vraag {n}?",)) for n in numbers),
+        "answers": answers,
+        "figures": tuple(figures),
+        "format": 2,
+    }
+    return Dataset(**{**base, **fields})
 
 
 class DatasetDumper(yaml.SafeDumper):

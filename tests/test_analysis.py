@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 
@@ -23,30 +21,18 @@ from kmo_export.model import (
     Figure,
     FigureCheck,
     NotAvailable,
-    Person,
-    Question,
     Row,
     Table,
     TotalSource,
 )
 
+from .builders import model_dataset
+
 LABEL = Column("label", "Label", ColumnType.LABEL)
 
 
 def dataset(*tables: Table, figures: tuple[Figure, ...] = (), format: int = 2) -> Dataset:
-    return Dataset(
-        path=Path("test.yaml"),
-        number=1,
-        date=dt.date(2024, 1, 1),
-        asked_by="Lid",
-        addressed_to=Person("Minister"),
-        subject="Onderwerp",
-        introduction=(),
-        questions=(Question(1, ("Vraag?",)),),
-        answers=(Answer(1, ("Antwoord.",), tables),),
-        figures=figures,
-        format=format,
-    )
+    return model_dataset(Answer(1, ("Antwoord.",), tables), figures=figures, format=format)
 
 
 def year_series(total: tuple | None = None) -> Table:

@@ -5,7 +5,6 @@ source writes them, stated figures and inconsistencies in the key message."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,7 +30,6 @@ from kmo_export.model import (
     FigureCheck,
     NotAvailable,
     Part,
-    Person,
     Question,
     Report,
     Row,
@@ -39,6 +37,7 @@ from kmo_export.model import (
     TotalSource,
 )
 
+from .builders import model_dataset
 from .conftest import ooxml_problems
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -62,20 +61,7 @@ def label(key: str, text: str, **extra) -> Column:
 
 
 def dataset(name: str, *answers: Answer, figures=(), questions=None) -> Dataset:
-    numbers = sorted({n for a in answers for n in a.numbers})
-    return Dataset(
-        path=Path(f"{name}.yaml"),
-        number=412,
-        date=dt.date(2025, 11, 14),
-        asked_by="Lien Vermeulen",
-        addressed_to=Person("Pieter Claes", "Vlaams minister van Economie"),
-        subject="Steun aan Limburgse ondernemingen",
-        introduction=(),
-        questions=questions or tuple(Question(n, (f"Vraag {n}?",)) for n in numbers),
-        answers=answers,
-        figures=tuple(figures),
-        format=2,
-    )
+    return model_dataset(*answers, path=Path(f"{name}.yaml"), figures=figures, questions=questions)
 
 
 def render(tmp_path: Path, data: Dataset, language: str = "nl") -> Path:

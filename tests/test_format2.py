@@ -595,6 +595,14 @@ def test_plain_percent_that_looks_like_fractions_is_a_warning(tmp_path):
 # -- errors name the field and the line of the value ----------------------------------------
 
 
+def assert_located(path: Path, expected: list[tuple[str, str, str]]) -> None:
+    """Each (field, fragment, what) is a problem of ``path`` on the line holding ``fragment``."""
+    messages = problems(path)
+    for field, fragment, what in expected:
+        located = f"{field} (line {line_of(path, fragment)}): {what}"
+        assert any(located in m for m in messages), (field, messages)
+
+
 def test_errors_name_field_and_the_line_of_the_value(tmp_path):
     path = one_table(
         tmp_path,
@@ -618,17 +626,12 @@ def test_errors_name_field_and_the_line_of_the_value(tmp_path):
             m: 1
         """,
     )
-    messages = problems(path)
     expected = [
         ("measures[1].unit", "key: pct", "a percentage has no unit or multiplier"),
         ("measures[2].multiplier", "multiplier: millions", "must be one of thousand"),
         ("measures[3].kind", "kind: ratio", "unknown measure kind 'ratio'"),
     ]
-    for field, fragment, what in expected:
-        assert any(f"{field} (line {line_of(path, fragment)}): {what}" in m for m in messages), (
-            field,
-            messages,
-        )
+    assert_located(path, expected)
 
 
 def test_errors_in_references_name_field_and_line(tmp_path):
@@ -651,7 +654,6 @@ def test_errors_in_references_name_field_and_line(tmp_path):
             pct: 1
         """,
     )
-    messages = problems(path)
     expected = [
         ("dimension.kind", "kind: sorted", "unknown kind 'sorted'"),
         ("measures[1].ratio[1]", "ratio: [n, missing]", "names no measure of this table"),
@@ -660,11 +662,7 @@ def test_errors_in_references_name_field_and_line(tmp_path):
         ("derived[0].key", "{key: n, label: X", "'n' is already a column of this table"),
         ("rows[0].n", "n: 12.5", "a count must be a whole number, not 12.5"),
     ]
-    for field, fragment, what in expected:
-        assert any(f"{field} (line {line_of(path, fragment)}): {what}" in m for m in messages), (
-            field,
-            messages,
-        )
+    assert_located(path, expected)
 
 
 def test_table_ids_are_unique_ignoring_case(tmp_path):

@@ -20,11 +20,12 @@ from kmo_export.model import (
     Figure,
     NotAvailable,
     Person,
-    Question,
     Row,
     Table,
     TotalSource,
 )
+
+from .builders import model_dataset
 
 D = Decimal
 LABEL = ColumnType.LABEL
@@ -205,18 +206,15 @@ def not_available() -> Table:
 def dataset(*tables: Table, path: Path = Path("shapes.yaml")) -> Dataset:
     """A format-2 dataset with one answer per table and one stated figure."""
     answers = tuple(Answer(i + 1, content=(f"Antwoord {i + 1}.", t)) for i, t in enumerate(tables))
-    return Dataset(
+    return model_dataset(
+        *answers,
         path=path,
+        figures=(
+            Figure("firms", 1, D("41"), COUNT, "Limburgse ondernemingen met steun", period="2020"),
+        ),
         number=77,
         date=dt.date(2025, 3, 1),
         asked_by="An Peeters",
         addressed_to=Person("Minister Y", "Vlaams minister van Economie"),
         subject="Vormen van tabellen",
-        introduction=(),
-        questions=tuple(Question(i + 1, ("Vraag?",)) for i in range(len(tables))),
-        answers=answers,
-        figures=(
-            Figure("firms", 1, D("41"), COUNT, "Limburgse ondernemingen met steun", period="2020"),
-        ),
-        format=2,
     )
