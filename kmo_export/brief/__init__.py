@@ -27,8 +27,7 @@ def render_docx(report: Report, path: Path, template: Template | None = None) ->
     template = template or load_template(None)
     document = template.open()
     tag = labels(report.language).get("language_tag")
-    first_id = package.first_drawing_id(document, template.document)
-    composer = Composer(report, document, template, first_id)
+    composer = Composer(report, document, template, template.first_drawing_id)
     package.set_body(document, template.document, composer.compose())
     dataset = report.dataset
     subject = labels(report.language).get(

@@ -115,6 +115,7 @@ class Package:
 
     def copy(self) -> Package:
         """An independent copy (the part bytes are shared: they are never changed in place)."""
+        self._flush()
         return Package(dict(self._parts))
 
     def __contains__(self, name: str) -> bool:
@@ -219,17 +220,23 @@ class Package:
             number += 1
         return template % number
 
+    # Write changed relationships and content types into their parts.
+    def _flush(self) -> None:
+        for name in sorted(self._changed_rels):
+            self._parts[name] = _rels_xml(self._rels[name])
+            self.add_default("rels", _RELS_CT)
+        self._changed_rels.clear()
+        if self._types_changed:
+            self._parts[CONTENT_TYPES] = _types_xml(self._defaults, self._overrides)
+            self._types_changed = False
+
     def save(self, path: Path, created: dt.datetime) -> None:
         """Write the package to ``path``: parts in order, fixed entry times, one compression pass.
 
         Entries are stamped with ``created``, so the same input gives the same bytes.
         Already-compressed parts (embedded workbooks, images) are stored as they are.
         """
-        for name in sorted(self._changed_rels):
-            self._parts[name] = _rels_xml(self._rels[name])
-            self.add_default("rels", _RELS_CT)
-        if self._types_changed:
-            self._parts[CONTENT_TYPES] = _types_xml(self._defaults, self._overrides)
+        self._flush()
         stamp = max(created, ZIP_EPOCH).timetuple()[:6]
         names = [CONTENT_TYPES, *(n for n in self._parts if n != CONTENT_TYPES)]
         with zipfile.ZipFile(path, "w") as target:

@@ -20,20 +20,7 @@ _CORE_CT = "application/vnd.openxmlformats-package.core-properties+xml"
 _APP_CT = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
 _EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 _VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-_DOCPR_ID = re.compile(rb"<wp:docPr\b[^>]*?\bid=\"(\d+)\"")
 _LANG = re.compile(rf"<w:lang\b{ATTRIBUTES}/>")
-
-
-def first_drawing_id(package: Package, document: str) -> int:
-    """A drawing id above every one the template's other parts (headers, footers) use.
-
-    The main document's own drawings go with its body, which the brief replaces.
-    """
-    used = [0]
-    for name in package.names():
-        if name.endswith(".xml") and name != document:
-            used += [int(m) for m in _DOCPR_ID.findall(package.read(name))]
-    return max(used) + 1
 
 
 def set_body(package: Package, document: str, body: str) -> None:

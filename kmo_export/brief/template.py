@@ -39,6 +39,7 @@ _STYLE = re.compile(rf"<w:style\b{ATTRIBUTES}(/?)>")
 _NAME = re.compile(rf"<w:name\b{ATTRIBUTES}/?>")
 _BODY = re.compile(rf"<w:body\b{ATTRIBUTES}(/?)>")
 _SECT_PR_TAG = re.compile(rf"<w:sectPr\b{ATTRIBUTES}(/?)>|</w:sectPr>")
+_DOCPR_ID = re.compile(rb"<wp:docPr\b[^>]*?\bid=\"(\d+)\"")
 _STRICT_W = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 _ATTACHED = re.compile(rf"<w:attachedTemplate\b{ATTRIBUTES}/>")
 
@@ -54,12 +55,11 @@ class Template:
     style_ids: Mapping[str, str]  # required style name -> w:styleId in this template
     styled_tables: bool = False  # its table style shades or rules parts of a table itself
     sect_pr: str | None = None  # the body's final w:sectPr (page, header, footer), as XML
+    first_drawing_id: int = 1  # above every drawing id the headers and footers use
 
     def open(self) -> Package:
         """A fresh copy of the template's package (each brief gets its own)."""
-        package = self.package.copy()
-        _detach(package)
-        return package
+        return self.package.copy()
 
     def style(self, name: str) -> str:
         """The w:styleId of the required style ``name``."""
@@ -152,9 +152,28 @@ def _load(path: str, mtime: int, size: int) -> Template:
         )
     table_style = bodies.get(ids["Brief Table"], "")
     styled = "<w:tblStylePr" in table_style or "<w:shd" in table_style
+    _detach(package)
+    sect_pr = Body.of(package.text(document)).sect_pr
     return Template(
-        Path(path), package, document, styles, ids, styled, Body.of(package.text(document)).sect_pr
+        Path(path),
+        package,
+        document,
+        styles,
+        ids,
+        styled,
+        sect_pr,
+        _first_drawing_id(package, document),
     )
+
+
+# A drawing id above every one the template's other parts (headers, footers) use; the main
+# document's own drawings go with its body, which the brief replaces.
+def _first_drawing_id(package: Package, document: str) -> int:
+    used = [0]
+    for name in package.names():
+        if name.endswith(".xml") and name != document:
+            used += [int(m) for m in _DOCPR_ID.findall(package.read(name))]
+    return max(used) + 1
 
 
 @dataclass(frozen=True)
